@@ -1,0 +1,53 @@
+# The README's commands. Everything installs from the lock files into .venv.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+ONLY ?=
+
+.PHONY: run test bench lint format install install-dev clean
+
+$(BIN)/activate:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Trustdesk needs Python 3.11 (set PYTHON=...)"'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(BIN)/activate
+	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(BIN)/activate
+	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements-dev.lock
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py sync_schedule
+	$(PY) manage.py load_demo
+	$(PY) manage.py demo_login
+	$(PY) manage.py collectstatic --no-input -v0
+	$(PY) -m config.run_all
+
+test: install-dev
+	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/coverage report --fail-under=90 --include='$(RULES_MODULES)'
+
+# The pure rules modules: no Django, and branch coverage above 90%.
+RULES_MODULES := trustee/term_rules.py,trustee/identifiers.py
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev
+	$(PY) -m bench $(ONLY)
+
+clean:
+	rm -rf var/ .pytest_cache .coverage

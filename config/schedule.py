@@ -1,0 +1,41 @@
+"""Every periodic job of Trustdesk, declared here and nowhere else.
+
+`python manage.py sync_schedule` installs these into django-celery-beat's tables, where the
+admin shows them (Periodic tasks) and an operator can pause one or change its time. Syncing is
+idempotent; it never overwrites a time an operator changed unless asked to (--reset).
+"""
+
+from dataclasses import dataclass, field
+
+from config.queues import DEFAULT_QUEUE, IMPORTS_QUEUE, MAIL_QUEUE
+
+# The prefix marks the periodic tasks this file owns, so a sync can tell ours from an operator's.
+NAME_PREFIX = "trustdesk: "
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    description: str
+    # crontab fields (minute, hour, day_of_week, day_of_month, month_of_year), in CELERY_TIMEZONE
+    crontab: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)
+    queue: str = DEFAULT_QUEUE
+
+    @property
+    def full_name(self) -> str:
+        return NAME_PREFIX + self.name
+
+
+PERIODIC_JOBS = [
+    PeriodicJob(
+        name=f"heartbeat ({queue} queue)",
+        task="trustee.tasks.heartbeat",
+        description=f"Proves that beat runs and that a worker consumes the {queue} queue.",
+        crontab={"minute": "*"},
+        kwargs={"queue": queue},
+        queue=queue,
+    )
+    for queue in (DEFAULT_QUEUE, MAIL_QUEUE, IMPORTS_QUEUE)
+]

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import path
+
+admin.site.site_header = "Trustdesk"
+admin.site.site_title = "Trustdesk"
+admin.site.index_title = "Corporate trust administration"
+
+urlpatterns = [
+    path("", lambda request: HttpResponseRedirect("/admin/")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,360 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from trustee.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRelation,
+    AgreementTerms,
+    Deal,
+    Heartbeat,
+    NoticeAddress,
+    OfficerAssignment,
+    Party,
+    PartyContact,
+    Security,
+    TermCitation,
+    TrustOfficer,
+    UnderwriterAllocation,
+)
+from trustee.selectors import term_rows
+
+
+def _change_link(obj, label=None):
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, label or obj)
+
+
+class PartyContactInline(admin.TabularInline):
+    model = PartyContact
+    extra = 0
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "city", "state", "country"]
+    list_filter = ["kind", "country", "state"]
+    search_fields = ["name", "short_name", "city", "contacts__email"]
+    inlines = [PartyContactInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind"]}),
+        (
+            "Address",
+            {
+                "fields": [
+                    "attention",
+                    "address_lines",
+                    ("city", "state", "postal_code", "country"),
+                    ("phone", "fax"),
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(Deal)
+class DealAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "agreement_count"]
+    search_fields = ["name", "slug", "description", "agreements__short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["agreement_list"]
+
+    @admin.display(description="agreements")
+    def agreement_count(self, deal):
+        return deal.agreements.count()
+
+    @admin.display(description="agreements of the deal")
+    def agreement_list(self, deal):
+        agreements = deal.agreements.order_by("kind", "short_name")
+        return (
+            format_html_join(
+                "",
+                "<div>{} ({})</div>",
+                ((_change_link(a), a.get_kind_display()) for a in agreements),
+            )
+            or "—"
+        )
+
+
+class AgreementPartyInline(admin.TabularInline):
+    model = AgreementParty
+    extra = 0
+    autocomplete_fields = ["party"]
+
+
+class SecurityInline(admin.TabularInline):
+    model = Security
+    extra = 0
+    fields = ["title", "kind", "cusip", "coupon_rate", "aggregate_amount", "amount_outstanding"]
+    show_change_link = True
+
+
+class RelationInline(admin.TabularInline):
+    model = AgreementRelation
+    fk_name = "agreement"
+    extra = 0
+    autocomplete_fields = ["related_agreement"]
+    verbose_name = "related agreement"
+    verbose_name_plural = "related agreements"
+
+
+class NoticeAddressInline(admin.StackedInline):
+    model = NoticeAddress
+    extra = 0
+    autocomplete_fields = ["party"]
+    fields = [
+        ("party", "section"),
+        "attention",
+        "address_lines",
+        ("city", "state", "postal_code", "country"),
+        ("phone", "fax", "email"),
+    ]
+
+
+class OfficerAssignmentInline(admin.TabularInline):
+    model = OfficerAssignment
+    extra = 0
+    autocomplete_fields = ["officer"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "kind", "dated_as_of", "our_role", "status", "deal"]
+    list_filter = ["status", "kind", "our_role", "tia", "governing_law", "deal"]
+    search_fields = [
+        "short_name",
+        "slug",
+        "title",
+        "agreement_parties__party__name",
+        "securities__title",
+        "securities__cusip",
+    ]
+    date_hierarchy = "dated_as_of"
+    prepopulated_fields = {"slug": ["short_name"]}
+    autocomplete_fields = ["deal"]
+    readonly_fields = ["terms_table", "related_from_others"]
+    inlines = [
+        AgreementPartyInline,
+        SecurityInline,
+        OfficerAssignmentInline,
+        RelationInline,
+        NoticeAddressInline,
+    ]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("short_name", "slug"),
+                    "title",
+                    ("kind", "deal"),
+                    ("dated_as_of", "governing_law", "governing_law_section"),
+                    ("tia", "our_role"),
+                ]
+            },
+        ),
+        ("Status", {"fields": [("status", "terminated_on"), "termination_event"]}),
+        ("Terms", {"fields": ["terms_table"]}),
+        ("Referred to by", {"fields": ["related_from_others"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("deal")
+
+    @admin.display(description="terms and the clauses they come from")
+    def terms_table(self, agreement):
+        if not agreement.pk:
+            return "Save the agreement first, then add its terms."
+        terms = AgreementTerms.objects.filter(agreement=agreement).first()
+        if terms is None:
+            url = reverse("admin:trustee_agreementterms_add") + f"?agreement={agreement.pk}"
+            return format_html('No terms recorded. <a href="{}">Add terms</a>', url)
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((r.label, r.value, r.section, r.quote) for r in term_rows(terms)),
+        )
+        return format_html(
+            '<table class="terms"><thead><tr><th>term</th><th>value</th><th>section</th>'
+            "<th>from the text</th></tr></thead><tbody>{}</tbody></table><p>{}</p>",
+            rows,
+            _change_link(terms, "Edit terms and citations"),
+        )
+
+    @admin.display(description="agreements that refer to this one")
+    def related_from_others(self, agreement):
+        links = agreement.relations_in.select_related("agreement")
+        return (
+            format_html_join(
+                "",
+                "<div>{} (as its {})</div>",
+                ((_change_link(r.agreement), r.relation) for r in links),
+            )
+            or "—"
+        )
+
+
+class TermCitationInline(admin.TabularInline):
+    model = TermCitation
+    extra = 0
+
+
+@admin.register(AgreementTerms)
+class AgreementTermsAdmin(admin.ModelAdmin):
+    list_display = [
+        "agreement",
+        "holder_list_dates",
+        "default_notice_days",
+        "cure_days",
+        "majority_percent",
+        "business_day_convention",
+    ]
+    list_filter = ["business_day_convention", "default_notice_runs_from", "cure_runs_from"]
+    search_fields = ["agreement__short_name", "agreement__slug"]
+    autocomplete_fields = ["agreement"]
+    inlines = [TermCitationInline]
+    fieldsets = [
+        (None, {"fields": ["agreement", ("time_zone", "business_day_convention")]}),
+        (
+            "List of Holders (§2.2)",
+            {
+                "fields": [
+                    ("holder_list_dates", "holder_list_commencement"),
+                    ("holder_list_as_of_days", "holder_list_request_days"),
+                ]
+            },
+        ),
+        (
+            "Report to Holders (§2.3, TIA §313)",
+            {
+                "fields": [
+                    ("report_anchor", "report_window_days", "report_due", "report_commencement")
+                ]
+            },
+        ),
+        (
+            "Defaults (§1.1, §2.7)",
+            {
+                "fields": [
+                    ("default_notice_days", "default_notice_runs_from"),
+                    ("cure_days", "cure_runs_from"),
+                ]
+            },
+        ),
+        (
+            "Votes (§2.6, §5.4, §8.2)",
+            {"fields": [("majority_percent", "majority_comparison", "majority_basis")]},
+        ),
+        (
+            "The trustee's standing (§4.1, §4.2, TIA §310)",
+            {
+                "fields": [
+                    ("min_capital_surplus", "rating_categories"),
+                    ("successor_days", "successor_runs_from"),
+                    ("conflicting_interest_days", "conflicting_interest_notice_days"),
+                    "holder_communication_business_days",
+                ]
+            },
+        ),
+        (
+            "Guarantor's compliance certificate (§2.4, TIA §314)",
+            {"fields": [("fiscal_year_end", "compliance_certificate_days")]},
+        ),
+    ]
+
+
+class UnderwriterAllocationInline(admin.TabularInline):
+    model = UnderwriterAllocation
+    extra = 0
+    autocomplete_fields = ["underwriter"]
+
+
+@admin.register(Security)
+class SecurityAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "agreement",
+        "kind",
+        "cusip",
+        "coupon_rate",
+        "amount_outstanding",
+        "maturity",
+        "form",
+    ]
+    list_filter = ["kind", "form", "unit_basis"]
+    search_fields = ["title", "cusip", "agreement__short_name"]
+    autocomplete_fields = ["agreement"]
+    inlines = [UnderwriterAllocationInline]
+    fieldsets = [
+        (None, {"fields": ["agreement", "title", ("kind", "form", "cusip")]}),
+        (
+            "Amounts",
+            {
+                "fields": [
+                    ("coupon_rate", "unit_amount", "unit_basis"),
+                    ("aggregate_amount", "amount_outstanding"),
+                ]
+            },
+        ),
+        (
+            "Dates",
+            {"fields": [("issue_date", "maturity"), ("payment_dates", "first_payment_date")]},
+        ),
+        ("Source", {"fields": ["source_section", "source_quote"]}),
+    ]
+
+
+@admin.register(NoticeAddress)
+class NoticeAddressAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "party", "attention", "city", "fax", "section"]
+    list_filter = ["agreement"]
+    search_fields = ["agreement__short_name", "party__name", "attention", "city"]
+    autocomplete_fields = ["agreement", "party"]
+
+
+class AssignmentByOfficerInline(admin.TabularInline):
+    model = OfficerAssignment
+    extra = 0
+    autocomplete_fields = ["agreement"]
+    verbose_name_plural = "agreements assigned"
+
+
+@admin.register(TrustOfficer)
+class TrustOfficerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "title", "is_responsible_officer", "is_active", "agreement_count"]
+    list_filter = ["is_responsible_officer", "is_active"]
+    search_fields = [
+        "user__username",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "title",
+    ]
+    autocomplete_fields = ["user"]
+    inlines = [AssignmentByOfficerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description="agreements")
+    def agreement_count(self, officer):
+        return officer.assignments.count()
+
+
+@admin.register(OfficerAssignment)
+class OfficerAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "officer", "role", "assigned_on"]
+    list_filter = ["role", "officer"]
+    search_fields = ["agreement__short_name", "officer__user__username", "officer__user__last_name"]
+    autocomplete_fields = ["agreement", "officer"]
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["queue", "worker", "beat_at", "count"]
+    search_fields = ["queue", "worker"]
+    readonly_fields = ["queue", "worker", "beat_at", "count"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,42 @@
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from trustee.models import TrustOfficer
+
+USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = "Create (once) the demo officer's login and print its username and password."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("There is no demo login in production.")
+        # The password is made once per machine and kept beside the demo database, so that
+        # `make run` prints the same one every time and no password is in the repository.
+        secret_file = settings.VAR_DIR / "demo-login.txt"
+        if secret_file.exists():
+            password = secret_file.read_text().strip()
+        else:
+            password = secrets.token_urlsafe(12)
+            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+            secret_file.touch(mode=0o600)
+            secret_file.write_text(password + "\n")
+        with transaction.atomic():
+            user, _ = get_user_model().objects.get_or_create(
+                username=USERNAME,
+                defaults={"first_name": "Demo", "last_name": "Officer", "email": "demo@localhost"},
+            )
+            user.is_staff = user.is_superuser = user.is_active = True
+            if not user.check_password(password):
+                user.set_password(password)
+            user.save()
+            TrustOfficer.objects.get_or_create(
+                user=user,
+                defaults={"title": "Vice President (demo)", "is_responsible_officer": True},
+            )
+        self.stdout.write(f"Demo officer: username {USERNAME}  password {password}")
