@@ -5,13 +5,18 @@ Mail and imports get queues of their own so that a deployment can give each its 
 never hold up the sweeps.
 """
 
-from kombu import Queue
+from kombu import Exchange, Queue
 
 DEFAULT_QUEUE = "default"
 MAIL_QUEUE = "mail"
 IMPORTS_QUEUE = "imports"
 
-CELERY_QUEUES = (Queue(DEFAULT_QUEUE), Queue(MAIL_QUEUE), Queue(IMPORTS_QUEUE))
+# Each queue has its own direct exchange and routing key, so that a message for one queue can
+# never be bound to another's (with one shared key every queue would receive every message).
+CELERY_QUEUES = tuple(
+    Queue(name, Exchange(name, type="direct"), routing_key=name)
+    for name in (DEFAULT_QUEUE, MAIL_QUEUE, IMPORTS_QUEUE)
+)
 
 CELERY_TASK_ROUTES = {
     "notices.tasks.*": {"queue": MAIL_QUEUE},
