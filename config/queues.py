@@ -20,5 +20,6 @@ CELERY_QUEUES = tuple(
 
 CELERY_TASK_ROUTES = {
     "notices.tasks.*": {"queue": MAIL_QUEUE},
+    "trustee.tasks.send_digests": {"queue": MAIL_QUEUE},
     "holders.tasks.import_*": {"queue": IMPORTS_QUEUE},
 }

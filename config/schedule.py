@@ -30,12 +30,28 @@ class PeriodicJob:
 
 PERIODIC_JOBS = [
     PeriodicJob(
-        name=f"heartbeat ({queue} queue)",
-        task="trustee.tasks.heartbeat",
-        description=f"Proves that beat runs and that a worker consumes the {queue} queue.",
-        crontab={"minute": "*"},
-        kwargs={"queue": queue},
-        queue=queue,
-    )
-    for queue in (DEFAULT_QUEUE, MAIL_QUEUE, IMPORTS_QUEUE)
+        name="daily duty sweep",
+        task="trustee.tasks.daily_sweep",
+        description="Materializes obligations to the horizon, marks what is due soon or "
+        "overdue, then sends each officer's digest.",
+        crontab={"minute": "30", "hour": "5"},
+    ),
+    PeriodicJob(
+        name="daily digest (safety net)",
+        task="trustee.tasks.send_digests",
+        description="Sends any officer's digest the sweep did not (at most one a day each).",
+        crontab={"minute": "30", "hour": "7"},
+        queue=MAIL_QUEUE,
+    ),
+    *[
+        PeriodicJob(
+            name=f"heartbeat ({queue} queue)",
+            task="trustee.tasks.heartbeat",
+            description=f"Proves that beat runs and that a worker consumes the {queue} queue.",
+            crontab={"minute": "*"},
+            kwargs={"queue": queue},
+            queue=queue,
+        )
+        for queue in (DEFAULT_QUEUE, MAIL_QUEUE, IMPORTS_QUEUE)
+    ],
 ]

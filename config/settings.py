@@ -126,12 +126,13 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "processed", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
@@ -155,6 +156,27 @@ CELERY_TASK_QUEUES = CELERY_QUEUES
 CELERY_TASK_ROUTES = CELERY_TASK_ROUTES
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Duties: how far ahead obligations are kept as rows, and how many days before its due date
+# each kind of obligation counts as due soon (JSON object in the environment to override).
+TRUSTDESK_OBLIGATION_HORIZON_MONTHS = env.int("TRUSTDESK_OBLIGATION_HORIZON_MONTHS", default=18)
+TRUSTDESK_DUE_SOON_DAYS = {
+    "holder_list": 30,
+    "holder_list_on_request": 10,
+    "report_to_holders": 30,
+    "compliance_certificate": 30,
+    "payment": 15,
+    "maturity": 30,
+    "default_notice": 15,
+    "cure_period_end": 10,
+    "conflict_elimination": 15,
+    "conflict_notice": 5,
+    "successor_petition": 10,
+    "holder_communication": 3,
+    **env.json("TRUSTDESK_DUE_SOON_DAYS", default={}),
+}
+# The address the digest and calendar links point officers to.
+TRUSTDESK_BASE_URL = env.str("TRUSTDESK_BASE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -24,7 +24,8 @@ def cusip_problem(cusip: str) -> str | None:
     bad = sorted({c for c in cusip[:8] if c not in _CUSIP_VALUES})
     if bad:
         return f"A CUSIP may not contain {' '.join(bad)}."
-    if not cusip[8].isdigit():
+    # str.isdigit() is true of other scripts' digits and of superscripts; a check digit is 0-9.
+    if cusip[8] not in string.digits:
         return "The last character of a CUSIP is its check digit, a number."
     expected = cusip_check_digit(cusip[:8])
     if int(cusip[8]) != expected:

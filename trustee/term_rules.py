@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 # The longest period any term of the family states is a year or two; a number beyond this is a
 # typing error (a date typed into a days field), not a term.
 MAX_TERM_DAYS = 3660
+# Money in terms fits the database's NUMERIC(18, 2): below ten quadrillion dollars.
+MAX_AMOUNT = Decimal(10) ** 16
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
@@ -115,7 +117,7 @@ def check_days(value, what: str) -> int:
         raise TermError(f"{what} must be a number of days.")
     try:
         days = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise TermError(f"{what} must be a whole number of days, not “{value}”.") from None
     if days != value and not isinstance(value, str):
         raise TermError(f"{what} must be a whole number of days, not {value}.")
@@ -145,6 +147,8 @@ def check_amount(value, what: str) -> Decimal:
         raise TermError(f"{what} must be an amount of money, not “{value}”.") from None
     if not amount.is_finite() or amount <= 0:
         raise TermError(f"{what} must be a positive amount; {value} is not.")
+    if amount >= MAX_AMOUNT:
+        raise TermError(f"{what} of {value} is larger than any amount in an agreement.")
     if amount != amount.quantize(Decimal("0.01")):
         raise TermError(f"{what} has fractions of a cent: {value}.")
     return amount
@@ -211,10 +215,11 @@ def check_holder_list_schedule(
     A list may be "as of a date not more than 15 days" before delivery; if deliveries were
     closer together than that window, one list could serve two dates, which no agreement means.
     """
-    if not dates or as_of_days is None or len(dates) < 2:
+    if not dates or as_of_days is None:
         return []
-    ordinals = [_day_of_year(date) for date in dates]
+    ordinals = sorted(_day_of_year(date) for date in dates)
     gaps = [b - a for a, b in itertools.pairwise(ordinals)]
+    # From the last date of one year to the first of the next (a whole year for a yearly list).
     gaps.append(365 - ordinals[-1] + ordinals[0])
     shortest = min(gaps)
     if as_of_days >= shortest:

@@ -36,7 +36,9 @@ def test_sync_keeps_an_operators_change_of_time_unless_reset():
     changes = dict(sync_schedule(reset=True))
     task.refresh_from_db()
     assert "schedule" in changes[job.full_name]
-    assert task.enabled and task.crontab.minute == "*"
+    assert task.enabled
+    assert task.crontab.minute == job.crontab.get("minute", "*")
+    assert task.crontab.hour == job.crontab.get("hour", "*")
 
 
 def test_sync_disables_jobs_no_longer_declared_and_leaves_others_alone():
@@ -56,7 +58,12 @@ def test_sync_updates_a_changed_declaration():
     sync_schedule()
     job = PERIODIC_JOBS[0]
     moved = PeriodicJob(
-        name=job.name, task=job.task, description="moved", kwargs=job.kwargs, queue="imports"
+        name=job.name,
+        task=job.task,
+        description="moved",
+        crontab=job.crontab,
+        kwargs=job.kwargs,
+        queue="imports",
     )
     changes = dict(sync_schedule(jobs=[moved, *PERIODIC_JOBS[1:]]))
     assert changes[job.full_name] == "updated queue, description"

@@ -18,6 +18,11 @@ class TrustOfficer(models.Model):
     )
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)
+    # The secret in the officer's iCalendar feed URL; none until the officer asks for a feed,
+    # and replaced (so the old URL stops working) whenever it is reset.
+    calendar_token = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]

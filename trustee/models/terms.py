@@ -231,7 +231,11 @@ class AgreementTerms(models.Model):
 
 
 def _month_day_or_none(value):
-    return term_rules.parse_month_day(value) if value else None
+    """The parsed date, or None when absent or impossible (the field's own check reports it)."""
+    try:
+        return term_rules.parse_month_day(value) if value else None
+    except term_rules.TermError:
+        return None
 
 
 TERM_CHOICES = [

@@ -3,10 +3,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from holders.services import seed_demo_holders
+from trustee.calendar import local_today
 from trustee.loading import LoadError, load_documents
 from trustee.models import Security
+from trustee.obligations import advance_statuses, materialize
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "demo_data"
 DOCUMENTS = [DEMO_DATA / "demo.yaml", DEMO_DATA / "officers.yaml"]
@@ -35,5 +38,10 @@ class Command(BaseCommand):
                 )
         except LoadError as error:
             raise CommandError("The demo data has problems:\n" + str(error)) from error
+        # The demo's calendar, as the daily sweep would keep it.
+        result = materialize(today=local_today(settings.TIME_ZONE, timezone.now()))
+        advance_statuses()
         summary = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
-        self.stdout.write(f"Demo loaded: {summary}; {seeded} new holders.")
+        self.stdout.write(
+            f"Demo loaded: {summary}; {seeded} new holders; {result.created} new obligations."
+        )

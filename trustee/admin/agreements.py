@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from trustee.calendar import local_today
 from trustee.models import (
     Agreement,
     AgreementParty,
@@ -18,7 +21,8 @@ from trustee.models import (
     TrustOfficer,
     UnderwriterAllocation,
 )
-from trustee.selectors import term_rows
+from trustee.obligations import horizon_end, terms_changed
+from trustee.selectors import agreements_for_calendar, duty_rows, term_rows
 
 
 def _change_link(obj, label=None):
@@ -81,6 +85,12 @@ class AgreementPartyInline(admin.TabularInline):
     model = AgreementParty
     extra = 0
     autocomplete_fields = ["party"]
+    fields = ["party", "role", "legal_name"]
+    readonly_fields = ["legal_name"]
+
+    @admin.display(description="legal name")
+    def legal_name(self, link):
+        return link.party.name if link.party_id else "—"
 
 
 class SecurityInline(admin.TabularInline):
@@ -133,7 +143,7 @@ class AgreementAdmin(admin.ModelAdmin):
     date_hierarchy = "dated_as_of"
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["deal"]
-    readonly_fields = ["terms_table", "related_from_others"]
+    readonly_fields = ["terms_table", "related_from_others", "duty_timeline"]
     inlines = [
         AgreementPartyInline,
         SecurityInline,
@@ -156,6 +166,7 @@ class AgreementAdmin(admin.ModelAdmin):
         ),
         ("Status", {"fields": [("status", "terminated_on"), "termination_event"]}),
         ("Terms", {"fields": ["terms_table"]}),
+        ("Duties: the past and the next 18 months", {"fields": ["duty_timeline"]}),
         ("Referred to by", {"fields": ["related_from_others"]}),
     ]
 
@@ -182,6 +193,48 @@ class AgreementAdmin(admin.ModelAdmin):
             _change_link(terms, "Edit terms and citations"),
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        terms_changed(form.instance, by=request.user)
+
+    @admin.display(description="timeline")
+    def duty_timeline(self, agreement):
+        if not agreement.pk:
+            return "—"
+        today = local_today(settings.TIME_ZONE, timezone.now())
+        start = today - (horizon_end(today) - today)
+        rows = duty_rows(
+            agreements_for_calendar().filter(pk=agreement.pk), start, horizon_end(today)
+        )
+        if not rows:
+            return "No duties in this period (the agreement's terms give none)."
+        body = format_html_join(
+            "",
+            '<tr class="{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>§{}</td>'
+            "<td>{}</td></tr>",
+            (
+                (
+                    "past" if r.due_date < today else "future",
+                    format_html(
+                        '<span title="{}">{}</span>',
+                        r.due_date.isoformat(),
+                        r.due_date.strftime("%a %-d %b %Y"),
+                    ),
+                    _obligation_link(r),
+                    r.owed_by,
+                    r.flag,
+                    r.section or "?",
+                    r.status,
+                )
+                for r in rows
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>due</th><th>duty</th><th>owed by</th><th>falls on</th>"
+            "<th>section</th><th>status</th></tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
+
     @admin.display(description="agreements that refer to this one")
     def related_from_others(self, agreement):
         links = agreement.relations_in.select_related("agreement")
@@ -195,13 +248,28 @@ class AgreementAdmin(admin.ModelAdmin):
         )
 
 
+def _obligation_link(row):
+    if row.obligation_id is None:
+        return row.title
+    url = reverse("admin:trustee_obligation_change", args=[row.obligation_id])
+    return format_html('<a href="{}">{}</a>', url, row.title)
+
+
+class RecomputesObligations:
+    """After an agreement's terms or securities change, its open obligations are recomputed."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        terms_changed(form.instance.agreement, by=request.user)
+
+
 class TermCitationInline(admin.TabularInline):
     model = TermCitation
     extra = 0
 
 
 @admin.register(AgreementTerms)
-class AgreementTermsAdmin(admin.ModelAdmin):
+class AgreementTermsAdmin(RecomputesObligations, admin.ModelAdmin):
     list_display = [
         "agreement",
         "holder_list_dates",
@@ -271,7 +339,7 @@ class UnderwriterAllocationInline(admin.TabularInline):
 
 
 @admin.register(Security)
-class SecurityAdmin(admin.ModelAdmin):
+class SecurityAdmin(RecomputesObligations, admin.ModelAdmin):
     list_display = [
         "title",
         "agreement",

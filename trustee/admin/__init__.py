@@ -1,0 +1,3 @@
+from trustee.admin import agreements, obligations
+
+__all__ = ["agreements", "obligations"]
