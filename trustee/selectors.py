@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Prefetch
+from django.utils.text import capfirst
 
 from trustee import calendar
 from trustee.models import Agreement, AgreementTerms, OfficerAssignment, TermCitation
@@ -36,7 +37,7 @@ def display_term(terms: AgreementTerms, name: str) -> str:
     if name == "min_capital_surplus":
         return f"${value:,.2f}"
     if name == "majority_percent":
-        return f"{value.normalize()}%"
+        return f"{value.normalize():f}%"
     return str(value)
 
 
@@ -52,7 +53,7 @@ def term_rows(terms: AgreementTerms) -> list[TermRow]:
         rows.append(
             TermRow(
                 name=name,
-                label=terms._meta.get_field(name).verbose_name.capitalize(),
+                label=capfirst(terms._meta.get_field(name).verbose_name),
                 value=value,
                 section=citation.section if citation else "—",
                 quote=citation.quote if citation else "",

@@ -222,7 +222,7 @@ def test_hartford_agreement_page_shows_parties_securities_officers_and_relations
 def test_hartford_agreement_page_shows_the_terms_with_their_clauses(demo, officer_client):
     _, html = agreement_page(officer_client, "hartford-capital-iii")
     assert '<table class="terms">' in html
-    assert term_row("List of holders dates", "February 15, August 15", "2.2(a)") in html
+    assert term_row("List of Holders dates", "February 15, August 15", "2.2(a)") in html
     assert term_row("Notice of default (days)", "90", "2.7(a)") in html
     assert term_row("Minimum capital and surplus", "$50,000,000.00", "4.1(a)(ii)") in html
     assert (
@@ -238,7 +238,7 @@ def test_hartford_agreement_page_shows_the_trustees_legal_name(demo, officer_cli
 
 def test_hsb_agreement_page_shows_its_own_terms(demo, officer_client):
     _, html = agreement_page(officer_client, "hsb-capital-ii")
-    assert term_row("List of holders dates", "January 1, July 1", "2.2(a)") in html
+    assert term_row("List of Holders dates", "January 1, July 1", "2.2(a)") in html
     assert term_row("Notice of default (days)", "30", "2.7(a)") in html
     assert term_row("Cure period (days)", "90", "1.1") in html
     assert "February 15, August 15" not in html

@@ -6,6 +6,7 @@ notice has 90 days: those are the terms of one agreement, and another says Janua
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 
 from trustee import term_rules
 from trustee.fields import MonthDayField, MonthDayListField
@@ -165,9 +166,7 @@ class AgreementTerms(models.Model):
             value = getattr(self, name)
             if value is not None:
                 try:
-                    term_rules.check_days(
-                        value, self._meta.get_field(name).verbose_name.capitalize()
-                    )
+                    term_rules.check_days(value, capfirst(self._meta.get_field(name).verbose_name))
                 except term_rules.TermError as error:
                     add(name, str(error))
         if self.majority_percent is not None:
@@ -239,7 +238,7 @@ def _month_day_or_none(value):
 
 
 TERM_CHOICES = [
-    (name, AgreementTerms._meta.get_field(name).verbose_name.capitalize())
+    (name, capfirst(AgreementTerms._meta.get_field(name).verbose_name))
     for name in AgreementTerms.term_names()
 ]
 

@@ -1,6 +1,6 @@
 import csv
+import io
 import json
-import sys
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -56,9 +56,11 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(records, indent=2))
         elif format == "csv":
-            writer = csv.DictWriter(sys.stdout, fieldnames=list(records[0]) if records else COLUMNS)
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=list(records[0]) if records else COLUMNS)
             writer.writeheader()
             writer.writerows(records)
+            self.stdout.write(buffer.getvalue(), ending="")
         else:
             self._table(rows, start, end)
 
