@@ -209,7 +209,22 @@ def terms_changed(agreement, *, by, today=None):
     """Recompute one agreement's open obligations after its terms or securities changed."""
     today = today or local_today(_time_zone(agreement), timezone.now())
     agreements = agreements_for_calendar().filter(pk=agreement.pk)
-    return materialize(today=today, agreements=agreements, reason="terms edited", by=by)
+    result = materialize(today=today, agreements=agreements, reason="terms edited", by=by)
+    assignments_changed(agreement)
+    return result
+
+
+def assignments_changed(agreement):
+    """Give the agreement's open obligations to its current primary officer."""
+    primary = OfficerAssignment.objects.filter(
+        agreement=agreement, role=OfficerAssignment.Role.PRIMARY
+    ).first()
+    officer_id = primary.officer_id if primary else None
+    return (
+        Obligation.objects.filter(agreement=agreement, status__in=rules.OPEN)
+        .exclude(officer_id=officer_id)
+        .update(officer_id=officer_id, updated_at=timezone.now())
+    )
 
 
 def _time_zone(agreement):

@@ -247,3 +247,20 @@ def test_lead_days_are_a_setting_per_kind(settings, hartford):
     materialize(today=TODAY)
     row = hartford.obligations.get(key="holder_list:2027-02-15")
     assert row.next_check == date(2027, 2, 15) - timedelta(days=60)
+
+
+def test_a_new_primary_officer_takes_over_the_open_obligations(hartford, admin_client):
+    materialize(today=TODAY)
+    done = hartford.obligations.first()
+    obligation_complete(obligation_id=done.pk, by=None, evidence="received")
+    successor = make_officer("successor")
+    assignment = OfficerAssignment.objects.get(agreement=hartford, role="primary")
+    response = admin_client.post(
+        f"/admin/trustee/officerassignment/{assignment.pk}/change/",
+        {"agreement": hartford.pk, "officer": successor.pk, "role": "primary"},
+    )
+    assert response.status_code == 302
+    open_rows = hartford.obligations.filter(status__in=rules.OPEN)
+    assert set(open_rows.values_list("officer__user__username", flat=True)) == {"successor"}
+    done.refresh_from_db()
+    assert done.officer.user.username == "primary"  # the record of who did it stays

@@ -21,7 +21,7 @@ from trustee.models import (
     TrustOfficer,
     UnderwriterAllocation,
 )
-from trustee.obligations import horizon_end, terms_changed
+from trustee.obligations import assignments_changed, horizon_end, terms_changed
 from trustee.selectors import agreements_for_calendar, duty_rows, term_rows
 
 
@@ -409,6 +409,13 @@ class TrustOfficerAdmin(admin.ModelAdmin):
     def agreement_count(self, officer):
         return officer.assignments.count()
 
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.assignments.values_list("agreement_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.assignments.values_list("agreement_id", flat=True))
+        for agreement in Agreement.objects.filter(pk__in=before | after):
+            assignments_changed(agreement)
+
 
 @admin.register(OfficerAssignment)
 class OfficerAssignmentAdmin(admin.ModelAdmin):
@@ -416,6 +423,17 @@ class OfficerAssignmentAdmin(admin.ModelAdmin):
     list_filter = ["role", "officer"]
     search_fields = ["agreement__short_name", "officer__user__username", "officer__user__last_name"]
     autocomplete_fields = ["agreement", "officer"]
+
+    def save_model(self, request, obj, form, change):
+        previous = OfficerAssignment.objects.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        assignments_changed(obj.agreement)
+        if previous and previous.agreement_id != obj.agreement_id:
+            assignments_changed(previous.agreement)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        assignments_changed(obj.agreement)
 
 
 @admin.register(Heartbeat)

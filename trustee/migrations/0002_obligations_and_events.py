@@ -6,122 +6,362 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trustee', '0001_initial'),
+        ("trustee", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='trustofficer',
-            name='calendar_token',
-            field=models.CharField(blank=True, editable=False, max_length=64, null=True, unique=True),
+            model_name="trustofficer",
+            name="calendar_token",
+            field=models.CharField(
+                blank=True, editable=False, max_length=64, null=True, unique=True
+            ),
         ),
         migrations.AlterField(
-            model_name='termcitation',
-            name='term',
-            field=models.CharField(choices=[('holder_list_dates', 'List of Holders dates'), ('holder_list_commencement', 'List of Holders commencing'), ('holder_list_as_of_days', 'As-of window (days)'), ('holder_list_request_days', 'List on request (days)'), ('report_anchor', 'Report anchor date'), ('report_window_days', 'Report window (days after the anchor)'), ('report_due', 'Report fixed due date'), ('report_commencement', 'Reports commencing'), ('default_notice_days', 'Notice of default (days)'), ('default_notice_runs_from', 'Notice of default runs from'), ('cure_days', 'Cure period (days)'), ('cure_runs_from', 'Cure period runs from'), ('majority_percent', 'Majority threshold (%)'), ('majority_comparison', 'Majority comparison'), ('majority_basis', 'Majority basis'), ('min_capital_surplus', 'Minimum capital and surplus'), ('rating_categories', 'Rated in one of the N highest categories'), ('successor_days', 'Successor trustee window (days)'), ('successor_runs_from', 'Successor window runs from'), ('conflicting_interest_days', 'Conflicting interest: eliminate or resign within (days)'), ('conflicting_interest_notice_days', 'Conflicting interest: notify Holders within (days)'), ('holder_communication_business_days', "Holders' application to communicate (business days)"), ('fiscal_year_end', "Guarantor's fiscal year end"), ('compliance_certificate_days', 'Compliance certificate (days after fiscal year end)'), ('time_zone', 'Time zone'), ('business_day_convention', 'Business day convention')], max_length=60),
+            model_name="termcitation",
+            name="term",
+            field=models.CharField(
+                choices=[
+                    ("holder_list_dates", "List of Holders dates"),
+                    ("holder_list_commencement", "List of Holders commencing"),
+                    ("holder_list_as_of_days", "As-of window (days)"),
+                    ("holder_list_request_days", "List on request (days)"),
+                    ("report_anchor", "Report anchor date"),
+                    ("report_window_days", "Report window (days after the anchor)"),
+                    ("report_due", "Report fixed due date"),
+                    ("report_commencement", "Reports commencing"),
+                    ("default_notice_days", "Notice of default (days)"),
+                    ("default_notice_runs_from", "Notice of default runs from"),
+                    ("cure_days", "Cure period (days)"),
+                    ("cure_runs_from", "Cure period runs from"),
+                    ("majority_percent", "Majority threshold (%)"),
+                    ("majority_comparison", "Majority comparison"),
+                    ("majority_basis", "Majority basis"),
+                    ("min_capital_surplus", "Minimum capital and surplus"),
+                    ("rating_categories", "Rated in one of the N highest categories"),
+                    ("successor_days", "Successor trustee window (days)"),
+                    ("successor_runs_from", "Successor window runs from"),
+                    (
+                        "conflicting_interest_days",
+                        "Conflicting interest: eliminate or resign within (days)",
+                    ),
+                    (
+                        "conflicting_interest_notice_days",
+                        "Conflicting interest: notify Holders within (days)",
+                    ),
+                    (
+                        "holder_communication_business_days",
+                        "Holders' application to communicate (business days)",
+                    ),
+                    ("fiscal_year_end", "Guarantor's fiscal year end"),
+                    (
+                        "compliance_certificate_days",
+                        "Compliance certificate (days after fiscal year end)",
+                    ),
+                    ("time_zone", "Time zone"),
+                    ("business_day_convention", "Business day convention"),
+                ],
+                max_length=60,
+            ),
         ),
         migrations.CreateModel(
-            name='AgreementEvent',
+            name="AgreementEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('list_requested', 'Written request for a List of Holders received'), ('default', 'Default'), ('conflicting_interest', 'Conflicting interest ascertained'), ('resignation', 'Resignation delivered'), ('holder_application', "Holders' application to communicate")], max_length=30)),
-                ('occurred_on', models.DateField(help_text='The day it happened, or was received.')),
-                ('known_on', models.DateField(blank=True, help_text='Default: when a Responsible Officer learned of it.', null=True)),
-                ('notice_received_on', models.DateField(blank=True, help_text='Default: when the Guarantor received notice of it.', null=True)),
-                ('is_payment_default', models.BooleanField(default=False, help_text='A default in a payment: an Event of Default at once, no cure.')),
-                ('description', models.TextField()),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='trustee.agreement')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("list_requested", "Written request for a List of Holders received"),
+                            ("default", "Default"),
+                            ("conflicting_interest", "Conflicting interest ascertained"),
+                            ("resignation", "Resignation delivered"),
+                            ("holder_application", "Holders' application to communicate"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "occurred_on",
+                    models.DateField(help_text="The day it happened, or was received."),
+                ),
+                (
+                    "known_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Default: when a Responsible Officer learned of it.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "notice_received_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Default: when the Guarantor received notice of it.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "is_payment_default",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A default in a payment: an Event of Default at once, no cure.",
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="trustee.agreement",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_on'],
+                "ordering": ["-occurred_on"],
             },
         ),
         migrations.CreateModel(
-            name='Obligation',
+            name="Obligation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('holder_list', 'holder list'), ('holder_list_on_request', 'holder list on request'), ('report_to_holders', 'report to holders'), ('compliance_certificate', 'compliance certificate'), ('payment', 'payment'), ('maturity', 'maturity'), ('default_notice', 'default notice'), ('cure_period_end', 'cure period end'), ('conflict_elimination', 'conflict elimination'), ('conflict_notice', 'conflict notice'), ('successor_petition', 'successor petition'), ('holder_communication', 'holder communication')], max_length=40)),
-                ('owed_by', models.CharField(choices=[('guarantor', 'guarantor'), ('trustee', 'trustee')], max_length=20)),
-                ('key', models.CharField(max_length=120)),
-                ('title', models.CharField(max_length=200)),
-                ('nominal_date', models.DateField(help_text="The date the agreement's terms give.")),
-                ('due_date', models.DateField(help_text="After the agreement's business-day convention.")),
-                ('is_weekend', models.BooleanField(default=False)),
-                ('holiday', models.CharField(blank=True, max_length=80)),
-                ('section', models.CharField(blank=True, max_length=60)),
-                ('quote', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('upcoming', 'Upcoming'), ('due_soon', 'Due soon'), ('overdue', 'Overdue'), ('done', 'Done'), ('not_required', 'Not required')], default='upcoming', max_length=20)),
-                ('next_check', models.DateField(blank=True, editable=False, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('resolution', models.TextField(blank=True, help_text='Evidence that it was done, or why it is not required.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agreement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='obligations', to='trustee.agreement')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='obligations', to='trustee.agreementevent')),
-                ('officer', models.ForeignKey(blank=True, help_text="Responsible: the agreement's primary officer.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='obligations', to='trustee.trustofficer')),
-                ('security', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='trustee.security')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("holder_list", "holder list"),
+                            ("holder_list_on_request", "holder list on request"),
+                            ("report_to_holders", "report to holders"),
+                            ("compliance_certificate", "compliance certificate"),
+                            ("payment", "payment"),
+                            ("maturity", "maturity"),
+                            ("default_notice", "default notice"),
+                            ("cure_period_end", "cure period end"),
+                            ("conflict_elimination", "conflict elimination"),
+                            ("conflict_notice", "conflict notice"),
+                            ("successor_petition", "successor petition"),
+                            ("holder_communication", "holder communication"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "owed_by",
+                    models.CharField(
+                        choices=[("guarantor", "guarantor"), ("trustee", "trustee")], max_length=20
+                    ),
+                ),
+                ("key", models.CharField(max_length=120)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "nominal_date",
+                    models.DateField(help_text="The date the agreement's terms give."),
+                ),
+                (
+                    "due_date",
+                    models.DateField(help_text="After the agreement's business-day convention."),
+                ),
+                ("is_weekend", models.BooleanField(default=False)),
+                ("holiday", models.CharField(blank=True, max_length=80)),
+                ("section", models.CharField(blank=True, max_length=60)),
+                ("quote", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("upcoming", "Upcoming"),
+                            ("due_soon", "Due soon"),
+                            ("overdue", "Overdue"),
+                            ("done", "Done"),
+                            ("not_required", "Not required"),
+                        ],
+                        default="upcoming",
+                        max_length=20,
+                    ),
+                ),
+                ("next_check", models.DateField(blank=True, editable=False, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "resolution",
+                    models.TextField(
+                        blank=True,
+                        help_text="Evidence that it was done, or why it is not required.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agreement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="obligations",
+                        to="trustee.agreement",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="obligations",
+                        to="trustee.agreementevent",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Responsible: the agreement's primary officer.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="obligations",
+                        to="trustee.trustofficer",
+                    ),
+                ),
+                (
+                    "security",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="trustee.security",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_date', 'agreement', 'kind'],
+                "ordering": ["due_date", "agreement", "kind"],
             },
         ),
         migrations.CreateModel(
-            name='ObligationChange',
+            name="ObligationChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('old_status', models.CharField(blank=True, max_length=20)),
-                ('new_status', models.CharField(blank=True, max_length=20)),
-                ('old_due_date', models.DateField(blank=True, null=True)),
-                ('new_due_date', models.DateField(blank=True, null=True)),
-                ('reason', models.TextField()),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('obligation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='trustee.obligation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("old_status", models.CharField(blank=True, max_length=20)),
+                ("new_status", models.CharField(blank=True, max_length=20)),
+                ("old_due_date", models.DateField(blank=True, null=True)),
+                ("new_due_date", models.DateField(blank=True, null=True)),
+                ("reason", models.TextField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "obligation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="trustee.obligation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['obligation', 'at'],
+                "ordering": ["obligation", "at"],
             },
         ),
         migrations.CreateModel(
-            name='DigestDispatch',
+            name="DigestDispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('claimed_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('obligation_count', models.PositiveIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('officer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='trustee.trustofficer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("claimed_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("obligation_count", models.PositiveIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="trustee.trustofficer"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-day', 'officer'],
-                'constraints': [models.UniqueConstraint(fields=('officer', 'day'), name='one_digest_per_officer_day')],
+                "ordering": ["-day", "officer"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("officer", "day"), name="one_digest_per_officer_day"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='obligation',
-            index=models.Index(condition=models.Q(('status__in', ('upcoming', 'due_soon', 'overdue'))), fields=['next_check'], name='obligation_sweep'),
+            model_name="obligation",
+            index=models.Index(
+                condition=models.Q(("status__in", ("upcoming", "due_soon", "overdue"))),
+                fields=["next_check"],
+                name="obligation_sweep",
+            ),
         ),
         migrations.AddIndex(
-            model_name='obligation',
-            index=models.Index(condition=models.Q(('status__in', ('upcoming', 'due_soon', 'overdue'))), fields=['officer', 'status', 'due_date'], name='obligation_officer_open'),
+            model_name="obligation",
+            index=models.Index(
+                condition=models.Q(("status__in", ("upcoming", "due_soon", "overdue"))),
+                fields=["officer", "status", "due_date"],
+                name="obligation_officer_open",
+            ),
         ),
         migrations.AddIndex(
-            model_name='obligation',
-            index=models.Index(fields=['agreement', 'due_date'], name='obligation_timeline'),
+            model_name="obligation",
+            index=models.Index(fields=["agreement", "due_date"], name="obligation_timeline"),
         ),
         migrations.AddIndex(
-            model_name='obligation',
-            index=models.Index(fields=['due_date', 'status'], name='obligation_due'),
+            model_name="obligation",
+            index=models.Index(fields=["due_date", "status"], name="obligation_due"),
         ),
         migrations.AddConstraint(
-            model_name='obligation',
-            constraint=models.UniqueConstraint(fields=('agreement', 'key'), name='one_obligation_per_duty'),
+            model_name="obligation",
+            constraint=models.UniqueConstraint(
+                fields=("agreement", "key"), name="one_obligation_per_duty"
+            ),
         ),
     ]
