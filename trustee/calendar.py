@@ -101,6 +101,7 @@ class TermsData:
 
     holder_list_dates: tuple[MonthDay, ...] = ()
     holder_list_commencement: date | None = None
+    holder_list_business_days_after: int | None = None
     holder_list_request_days: int | None = None
     report_anchor: MonthDay | None = None
     report_window_days: int | None = None
@@ -244,12 +245,27 @@ class DutyCalendar:
 
     def _holder_lists(self, start, end):
         first = self.terms.holder_list_commencement
-        for nominal in _yearly(self.terms.holder_list_dates, start, end):
+        # N business days are at most 2N + 4 calendar days (weekends and a holiday or two).
+        reach = timedelta(days=2 * (self.terms.holder_list_business_days_after or 0) + 4)
+        for nominal in _yearly(self.terms.holder_list_dates, start - reach, end):
             if first and nominal < first:
                 continue
             if not first and self._starts_after and nominal <= self._starts_after:
                 continue
-            yield self._duty(DutyKind.HOLDER_LIST, f"holder_list:{nominal}", nominal)
+            offset = self.terms.holder_list_business_days_after
+            if offset:
+                # "One Business Day after each record date": counted in business days, so the
+                # result is a business day and no convention applies on top.
+                yield self._make(
+                    DutyKind.HOLDER_LIST,
+                    f"holder_list:{nominal}",
+                    nominal,
+                    DUTY_FACTS[DutyKind.HOLDER_LIST][0],
+                    self._citation("holder_list_dates"),
+                    due=self.business.add_business_days(nominal, offset),
+                )
+            else:
+                yield self._duty(DutyKind.HOLDER_LIST, f"holder_list:{nominal}", nominal)
 
     def _reports(self, start, end):
         terms = self.terms
@@ -388,10 +404,10 @@ class DutyCalendar:
     def _citation(self, term: str) -> Citation:
         return self.terms.citations.get(term) or Citation("")
 
-    def _make(self, kind, key, nominal, title, citation, security_id=None, adjust=True):
-        due = (
-            self.business.adjust(nominal, self.terms.business_day_convention) if adjust else nominal
-        )
+    def _make(self, kind, key, nominal, title, citation, security_id=None, adjust=True, due=None):
+        if due is None:
+            convention = self.terms.business_day_convention
+            due = self.business.adjust(nominal, convention) if adjust else nominal
         return Duty(
             kind=kind,
             owed_by=DUTY_FACTS[kind][1],

@@ -109,6 +109,7 @@ def terms_data(terms) -> calendar.TermsData:
     return calendar.TermsData(
         holder_list_dates=tuple(parse_month_day_list(terms.holder_list_dates or [])),
         holder_list_commencement=terms.holder_list_commencement,
+        holder_list_business_days_after=terms.holder_list_business_days_after,
         holder_list_request_days=terms.holder_list_request_days,
         report_anchor=month_day(terms.report_anchor),
         report_window_days=terms.report_window_days,

@@ -289,6 +289,7 @@ class AgreementTermsAdmin(RecomputesObligations, admin.ModelAdmin):
             {
                 "fields": [
                     ("holder_list_dates", "holder_list_commencement"),
+                    "holder_list_business_days_after",
                     ("holder_list_as_of_days", "holder_list_request_days"),
                 ]
             },

@@ -57,6 +57,13 @@ class AgreementTerms(models.Model):
         "e.g. February 15, August 15.",
     )
     holder_list_commencement = models.DateField("List of Holders commencing", null=True, blank=True)
+    holder_list_business_days_after = models.PositiveSmallIntegerField(
+        "lists due N Business Days after each date",
+        null=True,
+        blank=True,
+        help_text="Only where lists are due some Business Days after each date (e.g. one "
+        "Business Day after each record date); empty where they are due on the dates.",
+    )
     holder_list_as_of_days = _days(
         "as-of window (days)",
         "The list may be as of a date at most this many days before delivery.",
@@ -179,6 +186,11 @@ class AgreementTerms(models.Model):
                 term_rules.check_amount(self.min_capital_surplus, "Minimum capital and surplus")
             except term_rules.TermError as error:
                 add("min_capital_surplus", str(error))
+        offset = self.holder_list_business_days_after
+        if offset is not None and not 1 <= offset <= 30:
+            add("holder_list_business_days_after", "Give 1 to 30 Business Days, or leave it empty.")
+        if offset is not None and not self.holder_list_dates:
+            add("holder_list_dates", "Business Days after which dates? Give the dates.")
         if self.rating_categories is not None and not 1 <= self.rating_categories <= 10:
             add("rating_categories", "Rating categories count from 1 (the highest) to 10.")
         try:
