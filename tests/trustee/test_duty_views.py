@@ -227,3 +227,9 @@ def test_the_daily_sweep_task_materializes_and_sends_digests(settings):
     recipients = sorted(m.to[0] for m in mail.outbox)
     # The Hartford guarantee's primary officer has lists due soon too.
     assert recipients == ["digest@bank.example", "maria.reyes@trustdesk.example"]
+
+
+@pytest.mark.parametrize("model", ["obligation", "agreementevent", "digestdispatch"])
+def test_the_duty_admin_pages_answer(demo, admin_client, model):
+    assert admin_client.get(f"/admin/trustee/{model}/").status_code == 200
+    assert admin_client.get(f"/admin/trustee/{model}/?q=Hartford").status_code == 200
