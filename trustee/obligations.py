@@ -241,7 +241,10 @@ def advance_statuses(*, now=None):
     now = now or timezone.now()
     moved = 0
     zones = set(
-        Agreement.objects.filter(terms__isnull=False).values_list("terms__time_zone", flat=True)
+        Agreement.objects.filter(terms__isnull=False)
+        .order_by()
+        .values_list("terms__time_zone", flat=True)
+        .distinct()
     )
     for zone in zones | {settings.TIME_ZONE}:
         today = local_today(zone, now)

@@ -4,20 +4,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trustee', '0002_obligations_and_events'),
+        ("trustee", "0002_obligations_and_events"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agreementterms',
-            name='holder_list_business_days_after',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Only where lists are due some Business Days after each date (e.g. one Business Day after each record date); empty where they are due on the dates.', null=True, verbose_name='lists due N Business Days after each date'),
+            model_name="agreementterms",
+            name="holder_list_business_days_after",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Only where lists are due some Business Days after each date (e.g. one Business Day after each record date); empty where they are due on the dates.",
+                null=True,
+                verbose_name="lists due N Business Days after each date",
+            ),
         ),
         migrations.AlterField(
-            model_name='termcitation',
-            name='term',
-            field=models.CharField(choices=[('holder_list_dates', 'List of Holders dates'), ('holder_list_commencement', 'List of Holders commencing'), ('holder_list_business_days_after', 'Lists due N Business Days after each date'), ('holder_list_as_of_days', 'As-of window (days)'), ('holder_list_request_days', 'List on request (days)'), ('report_anchor', 'Report anchor date'), ('report_window_days', 'Report window (days after the anchor)'), ('report_due', 'Report fixed due date'), ('report_commencement', 'Reports commencing'), ('default_notice_days', 'Notice of default (days)'), ('default_notice_runs_from', 'Notice of default runs from'), ('cure_days', 'Cure period (days)'), ('cure_runs_from', 'Cure period runs from'), ('majority_percent', 'Majority threshold (%)'), ('majority_comparison', 'Majority comparison'), ('majority_basis', 'Majority basis'), ('min_capital_surplus', 'Minimum capital and surplus'), ('rating_categories', 'Rated in one of the N highest categories'), ('successor_days', 'Successor trustee window (days)'), ('successor_runs_from', 'Successor window runs from'), ('conflicting_interest_days', 'Conflicting interest: eliminate or resign within (days)'), ('conflicting_interest_notice_days', 'Conflicting interest: notify Holders within (days)'), ('holder_communication_business_days', "Holders' application to communicate (business days)"), ('fiscal_year_end', "Guarantor's fiscal year end"), ('compliance_certificate_days', 'Compliance certificate (days after fiscal year end)'), ('time_zone', 'Time zone'), ('business_day_convention', 'Business day convention')], max_length=60),
+            model_name="termcitation",
+            name="term",
+            field=models.CharField(
+                choices=[
+                    ("holder_list_dates", "List of Holders dates"),
+                    ("holder_list_commencement", "List of Holders commencing"),
+                    (
+                        "holder_list_business_days_after",
+                        "Lists due N Business Days after each date",
+                    ),
+                    ("holder_list_as_of_days", "As-of window (days)"),
+                    ("holder_list_request_days", "List on request (days)"),
+                    ("report_anchor", "Report anchor date"),
+                    ("report_window_days", "Report window (days after the anchor)"),
+                    ("report_due", "Report fixed due date"),
+                    ("report_commencement", "Reports commencing"),
+                    ("default_notice_days", "Notice of default (days)"),
+                    ("default_notice_runs_from", "Notice of default runs from"),
+                    ("cure_days", "Cure period (days)"),
+                    ("cure_runs_from", "Cure period runs from"),
+                    ("majority_percent", "Majority threshold (%)"),
+                    ("majority_comparison", "Majority comparison"),
+                    ("majority_basis", "Majority basis"),
+                    ("min_capital_surplus", "Minimum capital and surplus"),
+                    ("rating_categories", "Rated in one of the N highest categories"),
+                    ("successor_days", "Successor trustee window (days)"),
+                    ("successor_runs_from", "Successor window runs from"),
+                    (
+                        "conflicting_interest_days",
+                        "Conflicting interest: eliminate or resign within (days)",
+                    ),
+                    (
+                        "conflicting_interest_notice_days",
+                        "Conflicting interest: notify Holders within (days)",
+                    ),
+                    (
+                        "holder_communication_business_days",
+                        "Holders' application to communicate (business days)",
+                    ),
+                    ("fiscal_year_end", "Guarantor's fiscal year end"),
+                    (
+                        "compliance_certificate_days",
+                        "Compliance certificate (days after fiscal year end)",
+                    ),
+                    ("time_zone", "Time zone"),
+                    ("business_day_convention", "Business day convention"),
+                ],
+                max_length=60,
+            ),
         ),
     ]
