@@ -89,6 +89,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # A second connection to the same database, committing on its own, so that a long
+    # import can report its progress while its own transaction is still open.
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,6 +178,16 @@ TRUSTDESK_DUE_SOON_DAYS = {
     "holder_communication": 3,
     **env.json("TRUSTDESK_DUE_SOON_DAYS", default={}),
 }
+# Lists of Holders: the largest file accepted (refused by size before it is read), and
+# whether a superseded list is destroyed as soon as a newer one is imported (§2.2(a) allows it).
+TRUSTDESK_MAX_UPLOAD_BYTES = env.int("TRUSTDESK_MAX_UPLOAD_BYTES", default=1024**3)
+TRUSTDESK_DESTROY_SUPERSEDED_LISTS = env.bool("TRUSTDESK_DESTROY_SUPERSEDED_LISTS", default=False)
+FILE_UPLOAD_HANDLERS = [
+    "holders.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # The address the digest and calendar links point officers to.
 TRUSTDESK_BASE_URL = env.str("TRUSTDESK_BASE_URL", default="http://127.0.0.1:8000")
 

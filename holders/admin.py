@@ -1,16 +1,546 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 
-from holders.models import Holder
+from holders.comparison import compare_lists
+from holders.exports import csv_text
+from holders.intake import holder_list_receive
+from holders.models import (
+    ColumnMapping,
+    Holder,
+    HolderList,
+    ListDestruction,
+    ListProblem,
+    Solicitation,
+    Vote,
+)
+from holders.retention import holder_list_destroy, superseding_list
+from holders.votes import vote_count
+from trustee.models import Obligation
+
+SHOWN_PROBLEMS = 200
+# The fields of a holder a file's columns can be mapped to (holders.validation reads them).
+HOLDER_FIELDS = [
+    "name",
+    "address_1",
+    "address_2",
+    "address_3",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "email",
+    "amount",
+    "guarantor_affiliate",
+    "trustee_affiliate",
+]
+
+
+class HolderListUploadForm(forms.ModelForm):
+    file = forms.FileField(help_text="CSV or Excel (.xlsx) as delivered; it is kept unchanged.")
+
+    class Meta:
+        model = HolderList
+        fields = ["security", "source", "as_of", "received_on", "fulfils"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.fields["fulfils"].queryset = Obligation.objects.filter(
+            kind__in=["holder_list", "holder_list_on_request"]
+        ).select_related("agreement")
+        for field in HOLDER_FIELDS:
+            self.fields[f"column_{field}"] = forms.CharField(
+                required=False,
+                label=f"Column for {field.replace('_', ' ')}",
+                help_text="Only if the file's header differs from the usual names.",
+            )
+
+    def clean(self):
+        data = super().clean()
+        refused = getattr(self.request, "upload_refused", None)
+        if refused:
+            raise ValidationError({"file": refused})
+        return data
+
+    def mapping(self):
+        return {
+            field: self.cleaned_data.get(f"column_{field}", "").strip()
+            for field in HOLDER_FIELDS
+            if self.cleaned_data.get(f"column_{field}", "").strip()
+        }
+
+
+@admin.register(HolderList)
+class HolderListAdmin(admin.ModelAdmin):
+    list_display = [
+        "security",
+        "as_of",
+        "received_on",
+        "source",
+        "status",
+        "progress",
+        "row_count",
+        "total",
+        "identical",
+    ]
+    list_filter = ["status", "source", ("security", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["security__title", "security__agreement__short_name", "original_name"]
+    date_hierarchy = "as_of"
+    list_select_related = ["security"]
+    actions = ["override_total", "destroy_superseded"]
+    readonly_fields = [
+        "security",
+        "as_of",
+        "received_on",
+        "source",
+        "fulfils",
+        "original_link",
+        "size_bytes",
+        "sha256",
+        "column_mapping",
+        "imported_by",
+        "created_at",
+        "status",
+        "progress",
+        "error",
+        "list_problem_text",
+        "row_problems",
+        "row_count",
+        "total",
+        "identical",
+        "total_override_reason",
+        "total_override_by",
+        "total_override_at",
+        "links",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            form = HolderListUploadForm
+
+            class RequestForm(form):
+                def __init__(self, *args, **inner):
+                    super().__init__(*args, request=request, **inner)
+
+            return RequestForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            columns = [f"column_{field}" for field in HOLDER_FIELDS]
+            return [
+                (None, {"fields": ["security", "source", ("as_of", "received_on"), "fulfils"]}),
+                ("File", {"fields": ["file"]}),
+                ("Column mapping (remembered for the Guarantor)", {"fields": columns}),
+            ]
+        return [
+            (None, {"fields": ["security", ("as_of", "received_on"), "source", "fulfils"]}),
+            (
+                "Result",
+                {
+                    "fields": [
+                        "status",
+                        "progress",
+                        "error",
+                        "list_problem_text",
+                        "row_problems",
+                        ("row_count", "total"),
+                        "identical",
+                        "links",
+                    ]
+                },
+            ),
+            (
+                "Override of the total (Responsible Officer)",
+                {"fields": ["total_override_reason", ("total_override_by", "total_override_at")]},
+            ),
+            (
+                "Original file",
+                {
+                    "fields": [
+                        "original_link",
+                        ("size_bytes", "sha256"),
+                        "column_mapping",
+                        ("imported_by", "created_at"),
+                    ]
+                },
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # destroyed with a record (action), never deleted
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data["file"]
+        created = holder_list_receive(
+            security=form.cleaned_data["security"],
+            as_of=form.cleaned_data["as_of"],
+            received_on=form.cleaned_data["received_on"],
+            source=form.cleaned_data["source"],
+            fulfils=form.cleaned_data.get("fulfils"),
+            file=upload,
+            file_name=upload.name,
+            by=request.user,
+            mapping=form.mapping(),
+        )
+        obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the list has no inlines; its rows come from the import
+
+    # -- display ------------------------------------------------------------------------------
+
+    @admin.display(description="total")
+    def total(self, holder_list):
+        return f"{holder_list.total_amount:,.2f}" if holder_list.row_count else "—"
+
+    @admin.display(description="identical to a previous list", boolean=False)
+    def identical(self, holder_list):
+        if not holder_list.identical_to_id:
+            return ""
+        return f"Yes: as of {holder_list.identical_to.as_of} (§2.2(a): not required)"
+
+    @admin.display(description="original file")
+    def original_link(self, holder_list):
+        if not holder_list.original:
+            return holder_list.original_name or "—"
+        return holder_list.original_name
+
+    @admin.display(description="list checks")
+    def list_problem_text(self, holder_list):
+        if not holder_list.list_problems:
+            return "—"
+        return format_html_join(
+            "",
+            "<div>{}{}</div>",
+            (
+                (p["message"], " (a Responsible Officer may override)" if p["overridable"] else "")
+                for p in holder_list.list_problems
+            ),
+        )
+
+    @admin.display(description="row problems")
+    def row_problems(self, holder_list):
+        if not holder_list.problem_count:
+            return "—"
+        shown = holder_list.problems.all()[:SHOWN_PROBLEMS]
+        url = reverse("admin:holders_holderlist_problems", args=[holder_list.pk])
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((p.row, p.field, p.problem) for p in shown),
+        )
+        return format_html(
+            '<p>{} problem(s); <a href="{}">download them all as CSV</a>.</p>'
+            "<table><tr><th>row</th><th>field</th><th>problem</th></tr>{}</table>",
+            f"{holder_list.problem_count:,}",
+            url,
+            rows,
+        )
+
+    @admin.display(description="see")
+    def links(self, holder_list):
+        parts = []
+        if holder_list.status == HolderList.Status.IMPORTED:
+            holders = (
+                reverse("admin:holders_holder_changelist")
+                + f"?holder_list__id__exact={holder_list.pk}"
+            )
+            parts.append(format_html('<a href="{}">its holders</a>', holders))
+            compare = reverse("admin:holders_holderlist_compare", args=[holder_list.pk])
+            parts.append(format_html('<a href="{}">comparison with the previous list</a>', compare))
+        return format_html_join(" · ", "{}", ((p,) for p in parts)) or "—"
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/problems.csv", view(self.problems_csv), name="holders_holderlist_problems"
+            ),
+            path("<int:pk>/compare/", view(self.compare_view), name="holders_holderlist_compare"),
+            *super().get_urls(),
+        ]
+
+    def problems_csv(self, request, pk):
+        holder_list = get_object_or_404(HolderList, pk=pk)
+        rows = ListProblem.objects.filter(holder_list=holder_list).values_list(
+            "row", "field", "problem"
+        )
+        response = HttpResponse(
+            csv_text(["row", "field", "problem"], rows), content_type="text/csv"
+        )
+        response["Content-Disposition"] = f'attachment; filename="list-{pk}-problems.csv"'
+        return response
+
+    def compare_view(self, request, pk):
+        after = get_object_or_404(HolderList, pk=pk)
+        before = (
+            HolderList.objects.filter(
+                security=after.security,
+                status=HolderList.Status.IMPORTED,
+                as_of__lt=after.as_of,
+            )
+            .order_by("-as_of")
+            .first()
+        )
+        changes = compare_lists(before, after) if before else []
+        if request.GET.get("format") == "csv":
+            body = csv_text(
+                [
+                    "change",
+                    "name",
+                    "before address",
+                    "after address",
+                    "before amount",
+                    "after amount",
+                    "what",
+                ],
+                (
+                    (
+                        c.kind,
+                        c.name,
+                        c.before_address,
+                        c.after_address,
+                        c.before_amount,
+                        c.after_amount,
+                        c.what,
+                    )
+                    for c in changes
+                ),
+            )
+            response = HttpResponse(body, content_type="text/csv")
+            response["Content-Disposition"] = f'attachment; filename="list-{pk}-changes.csv"'
+            return response
+        counts = {
+            kind: sum(1 for c in changes if c.kind == kind)
+            for kind in ("added", "changed", "removed")
+        }
+        return render(
+            request,
+            "admin/holders/holderlist/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Changes in {after}",
+                "after": after,
+                "before": before,
+                "changes": changes,
+                "counts": counts,
+                "opts": self.model._meta,
+            },
+        )
+
+    # -- actions ------------------------------------------------------------------------------
+
+    @admin.action(description="Override the total mismatch and import again (Responsible Officer)…")
+    def override_total(self, request, queryset):
+        officer = getattr(request.user, "trust_officer", None)
+        if officer is None or not officer.is_responsible_officer:
+            self.message_user(
+                request, "Only a Responsible Officer may override a total mismatch.", messages.ERROR
+            )
+            return None
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return _reason_page(
+                request,
+                self,
+                queryset,
+                form,
+                "override_total",
+                "Why the total may differ from the amount outstanding",
+            )
+        from holders.tasks import import_holder_list
+
+        for holder_list in queryset.filter(status=HolderList.Status.FAILED):
+            if not any(p.get("code") == "total_mismatch" for p in holder_list.list_problems):
+                self.message_user(
+                    request, f"{holder_list}: no total mismatch to override.", messages.WARNING
+                )
+                continue
+            with transaction.atomic():
+                HolderList.objects.filter(pk=holder_list.pk).update(
+                    total_override_reason=form.cleaned_data["text"],
+                    total_override_by=request.user,
+                    total_override_at=timezone.now(),
+                    status=HolderList.Status.PENDING,
+                )
+                transaction.on_commit(lambda pk=holder_list.pk: import_holder_list.delay(pk))
+            self.message_user(request, f"{holder_list}: override recorded, import queued.")
+        return None
+
+    @admin.action(description="Destroy superseded list (§2.2(a))…")
+    def destroy_superseded(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            if "apply" not in request.POST:
+                newer = {h.pk: superseding_list(h) for h in queryset}
+                form.initial["text"] = "; ".join(
+                    f"§2.2(a): superseded by the list as of {n.as_of}" for n in newer.values() if n
+                )
+            return _reason_page(
+                request, self, queryset, form, "destroy_superseded", "Reason for the destruction"
+            )
+        for holder_list in queryset:
+            try:
+                holder_list_destroy(
+                    list_id=holder_list.pk, by=request.user, reason=form.cleaned_data["text"]
+                )
+                self.message_user(request, f"{holder_list}: destroyed; the record is kept.")
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{holder_list}: {' '.join(error.messages)}", messages.ERROR
+                )
+        return None
+
+
+class ReasonForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
+
+
+def _reason_page(request, model_admin, queryset, form, action, label):
+    form.fields["text"].label = label
+    return render(
+        request,
+        "admin/holders/holderlist/reason.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": label,
+            "form": form,
+            "lists": queryset,
+            "action": action,
+            "opts": model_admin.model._meta,
+        },
+    )
+
+
+class EstimatedCountPaginator(Paginator):
+    """PostgreSQL's own row estimate instead of COUNT(*) over a million holders.
+
+    Used only for an unfiltered list; a filtered one (one list, a search) is counted exactly.
+    """
+
+    @cached_property
+    def count(self):
+        query = self.object_list.query
+        if connection.vendor == "postgresql" and not query.where:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = 'holders_holder'::regclass"
+                )
+                estimate = cursor.fetchone()[0]
+            if estimate and estimate > 10_000:
+                return estimate
+        return super().count
 
 
 @admin.register(Holder)
 class HolderAdmin(admin.ModelAdmin):
-    list_display = ["name", "security", "amount", "city", "state", "country", "counts_in_votes"]
-    list_filter = ["security", "country", "is_guarantor_or_affiliate", "is_trustee_or_affiliate"]
-    search_fields = ["name", "email", "city", "postal_code"]
-    autocomplete_fields = ["security"]
-    list_select_related = ["security"]
+    list_display = ["name", "holder_list", "amount", "city", "state", "country", "counts_in_votes"]
+    list_filter = ["is_guarantor_or_affiliate", "is_trustee_or_affiliate", "country"]
+    # Prefix searches use the index order and never scan a million names for a substring.
+    search_fields = ["^name", "^postal_code"]
+    list_select_related = ["holder_list__security"]
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    raw_id_fields = ["holder_list"]
+
+    def get_list_filter(self, request):
+        # With a million rows, listing every country or list to filter by costs a full scan.
+        return ["is_guarantor_or_affiliate", "is_trustee_or_affiliate"]
+
+    def has_add_permission(self, request):
+        return False  # holders come from Lists of Holders
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a list is a record of what was delivered
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     @admin.display(boolean=True, description="counts in votes")
     def counts_in_votes(self, holder):
         return holder.counts_in_votes
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    list_display = ["guarantor", "updated_at"]
+    search_fields = ["guarantor__name"]
+    autocomplete_fields = ["guarantor"]
+
+
+@admin.register(ListDestruction)
+class ListDestructionAdmin(admin.ModelAdmin):
+    list_display = ["holder_list", "destroyed_at", "destroyed_by", "row_count", "sha256"]
+    readonly_fields = [f.name for f in ListDestruction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VoteFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        record_list_id = self.instance.record_list_id
+        for form in self.forms:
+            holder = form.cleaned_data.get("holder") if hasattr(form, "cleaned_data") else None
+            if holder and holder.holder_list_id != record_list_id:
+                form.add_error("holder", f"{holder.name} is not on the record list.")
+
+
+class VoteInline(admin.TabularInline):
+    model = Vote
+    formset = VoteFormSet
+    extra = 0
+    raw_id_fields = ["holder"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(Solicitation)
+class SolicitationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "opened_on", "closes_on", "result"]
+    list_filter = ["kind"]
+    search_fields = ["description", "record_list__security__title"]
+    raw_id_fields = ["record_list"]
+    readonly_fields = ["result", "created_by"]
+    inlines = [VoteInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        votes = formset.save(commit=False)
+        for vote in votes:
+            vote.recorded_by = request.user
+            vote.save()
+        for vote in formset.deleted_objects:
+            vote.delete()
+
+    @admin.display(description="count")
+    def result(self, solicitation):
+        if not solicitation.pk:
+            return "—"
+        basis = solicitation.record_list.security.agreement.terms.get_majority_basis_display()
+        return vote_count(solicitation).explain(basis.lower() or "amount")

@@ -1,0 +1,81 @@
+"""holders_import: a 1,000,000-row List of Holders validated and stored on PostgreSQL.
+
+value: seconds for holders.imports.import_holder_list (read, validate every row, COPY, list
+checks, fingerprint) on the generated file. baseline: `psql \\copy` of the same file into an
+unindexed table of text columns, measured in the same run. A second line, holders_import_orm,
+is the same import with Django's bulk_create instead of COPY, against the same baseline.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from bench.common import analyze, bench_line, say, setup_django, timed
+from bench.holders_setup import holder_file, make_security, receive
+
+
+def _psql_copy(path) -> float:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy")
+        cursor.execute(
+            "CREATE TABLE bench_copy (name text, address_1 text, address_2 text, city text, "
+            "state text, zip text, country text, email text, amount text)"
+        )
+    env = {"PGPASSWORD": settings.get("PASSWORD") or ""}
+    command = [
+        "psql",
+        "-X",
+        "-q",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-h",
+        settings.get("HOST") or "127.0.0.1",
+        "-p",
+        str(settings.get("PORT") or 5432),
+        "-U",
+        settings.get("USER") or "postgres",
+        "-d",
+        settings["NAME"],
+        "-c",
+        f"\\copy bench_copy FROM '{path}' WITH (FORMAT csv, HEADER true)",
+    ]
+    with timed() as t:
+        subprocess.run(command, check=True, env={**os.environ, **env})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_copy")
+        copied = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy")
+    say("psql \\copy", f"{copied:,} rows in {t.seconds:.2f} s")
+    return t.seconds
+
+
+def _import(security, path, method) -> float:
+    from holders.imports import import_holder_list
+    from holders.models import Holder
+
+    holder_list = receive(security, path)
+    with timed() as t:
+        outcome = import_holder_list(holder_list.pk, method=method)
+    assert outcome.status == "imported", outcome.message
+    stored = Holder.objects.filter(holder_list=holder_list).count()
+    say(f"import by {method}", f"{stored:,} holders stored in {t.seconds:.2f} s")
+    # Leave the table as it was, so the next measurement starts from the same state.
+    Holder.objects.filter(holder_list=holder_list).delete()
+    analyze("holders_holder")
+    return t.seconds
+
+
+def run():
+    vendor = setup_django(require_postgres=True)
+    say("database", vendor)
+    path, total = holder_file()
+    security = make_security(total)
+    baseline = _psql_copy(path)
+    copy_seconds = _import(security, path, "copy")
+    orm_seconds = _import(security, path, "orm")
+    bench_line("holders_import", copy_seconds, "s", baseline)
+    bench_line("holders_import_orm", orm_seconds, "s", baseline)

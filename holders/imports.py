@@ -1,0 +1,330 @@
+"""Importing a List of Holders: all rows or none, with a report of every problem.
+
+One pass over the file: each row is read, validated and (while no problem has been seen)
+written, inside one transaction; on PostgreSQL the rows go in by COPY. Any row problem, or a
+list check that fails (as-of window, total against the amount outstanding), rolls the whole
+transaction back, and the problems are recorded afterwards, outside it.
+
+Safe to run twice and concurrently: a transaction-scoped advisory lock on PostgreSQL makes a
+second worker skip a list that is being imported, and a list already imported is left alone.
+A worker that dies mid-import leaves nothing behind (its transaction is rolled back), and
+the redelivered task imports the list again from the start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import timezone
+
+from holders import reading, validation
+from holders.models import Holder, HolderList, ListProblem
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY = 20_000
+ORM_BATCH = 5_000
+_COLUMNS = (
+    "holder_list_id",
+    "security_id",
+    "row_number",
+    "name",
+    "address_lines",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "email",
+    "amount",
+    "is_guarantor_or_affiliate",
+    "is_trustee_or_affiliate",
+)
+
+
+class _Refused(Exception):
+    """Raised inside the import transaction to roll it back; carries what was wrong."""
+
+    def __init__(self, *, error="", problems=(), problem_count=0, list_problems=()):
+        self.error = error
+        self.problems = list(problems)
+        self.problem_count = problem_count
+        self.list_problems = list(list_problems)
+        super().__init__(error or f"{problem_count} problems")
+
+
+@dataclass
+class ImportOutcome:
+    status: str
+    row_count: int = 0
+    problem_count: int = 0
+    message: str = ""
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def estimate_rows(path: Path) -> int:
+    """Lines in the file less the header: the denominator of the progress shown."""
+    lines = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def import_holder_list(list_id: int, *, method: str | None = None) -> ImportOutcome:
+    """Import one received list. `method` "copy" or "orm" forces a writer (benchmarks);
+    by default PostgreSQL gets COPY and other databases bulk inserts."""
+    claimed = HolderList.objects.filter(
+        pk=list_id, status__in=[HolderList.Status.PENDING, HolderList.Status.IMPORTING]
+    ).update(status=HolderList.Status.IMPORTING, started_at=timezone.now(), rows_done=0)
+    if not claimed:
+        current = HolderList.objects.filter(pk=list_id).values_list("status", flat=True).first()
+        return ImportOutcome(status=current or "missing", message="Nothing to import.")
+    holder_list = HolderList.objects.select_related("security__agreement__terms").get(pk=list_id)
+    path = Path(holder_list.original.path)
+    if not holder_list.rows_total:
+        holder_list.rows_total = estimate_rows(path)
+        HolderList.objects.filter(pk=list_id).update(rows_total=holder_list.rows_total)
+    try:
+        with transaction.atomic():
+            if not _lock(list_id):
+                return ImportOutcome(status="importing", message="Another worker is on it.")
+            outcome = _import(holder_list, path, method)
+    except _Refused as refusal:
+        return _record_refusal(holder_list, refusal)
+    return outcome
+
+
+def _lock(list_id: int) -> bool:
+    if connection.vendor != "postgresql":
+        return True  # SQLite has one writer at a time: the transaction itself serialises
+    with connection.cursor() as cursor:
+        # Namespaced by a constant so other advisory locks of the project cannot collide.
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [7341, list_id])
+        return cursor.fetchone()[0]
+
+
+def _import(holder_list: HolderList, path: Path, method: str | None) -> ImportOutcome:
+    try:
+        table = reading.open_table(path, max_bytes=settings.TRUSTDESK_MAX_UPLOAD_BYTES)
+        columns = validation.resolve_columns(table.headers, holder_list.column_mapping or None)
+    except (reading.FileProblem, validation.ColumnProblem) as problem:
+        raise _Refused(error=str(problem)) from problem
+
+    validator = validation.RowValidator(columns)
+    writer = _writer(holder_list, method)
+    progress = _Progress(holder_list.pk)
+
+    def valid_rows():
+        try:
+            for number, cells in table.rows:
+                holder = validator.check(number, cells)
+                progress.tick()
+                if holder is not None:
+                    if not validator.problem_count:
+                        writer.write(holder)
+                    yield holder
+        except reading.FileProblem as problem:
+            raise _Refused(error=str(problem)) from problem
+
+    try:
+        fingerprint = validation.content_fingerprint(valid_rows())
+        if validator.problem_count:
+            raise _Refused(problems=validator.problems, problem_count=validator.problem_count)
+        if not validator.count:
+            raise _Refused(error="The file has a header but no holders.")
+    except BaseException as error:
+        writer.abort(error)
+        raise
+    finally:
+        table.close()
+    writer.close()
+
+    list_problems = _list_problems(holder_list, validator.total)
+    blocking = [
+        p for p in list_problems if not (p.overridable and holder_list.total_override_reason)
+    ]
+    if blocking:
+        raise _Refused(list_problems=blocking)
+
+    identical = (
+        HolderList.objects.filter(
+            security=holder_list.security,
+            status=HolderList.Status.IMPORTED,
+            fingerprint=fingerprint,
+        )
+        .exclude(pk=holder_list.pk)
+        .order_by("-as_of")
+        .first()
+    )
+    HolderList.objects.filter(pk=holder_list.pk).update(
+        status=HolderList.Status.IMPORTED,
+        row_count=validator.count,
+        rows_done=validator.count,
+        total_amount=validator.total,
+        fingerprint=fingerprint,
+        identical_to=identical,
+        finished_at=timezone.now(),
+        error="",
+        problem_count=0,
+        list_problems=[_problem_dict(p) for p in list_problems],
+    )
+    ListProblem.objects.filter(holder_list=holder_list).delete()
+    return ImportOutcome(status=HolderList.Status.IMPORTED, row_count=validator.count)
+
+
+def _list_problems(holder_list, total):
+    security = holder_list.security
+    terms = getattr(security.agreement, "terms", None)
+    window = terms.holder_list_as_of_days if terms else None
+    return validation.check_list(
+        as_of=holder_list.as_of,
+        received=holder_list.received_on,
+        as_of_window_days=window,
+        total=total,
+        outstanding=security.amount_outstanding,
+    )
+
+
+def _problem_dict(problem):
+    return {"code": problem.code, "message": problem.message, "overridable": problem.overridable}
+
+
+def _record_refusal(holder_list, refusal: _Refused) -> ImportOutcome:
+    with transaction.atomic():
+        ListProblem.objects.filter(holder_list=holder_list).delete()
+        ListProblem.objects.bulk_create(
+            ListProblem(holder_list=holder_list, row=p.row, field=p.field, problem=p.problem)
+            for p in refusal.problems
+        )
+        HolderList.objects.filter(pk=holder_list.pk).update(
+            status=HolderList.Status.FAILED,
+            error=refusal.error,
+            problem_count=refusal.problem_count,
+            list_problems=[_problem_dict(p) for p in refusal.list_problems],
+            finished_at=timezone.now(),
+        )
+    message = refusal.error or "; ".join(p.message for p in refusal.list_problems)
+    if refusal.problem_count:
+        message = f"{refusal.problem_count} row problem(s)"
+    return ImportOutcome(
+        status=HolderList.Status.FAILED, problem_count=refusal.problem_count, message=message
+    )
+
+
+# -- writing rows ----------------------------------------------------------------------------
+
+
+def _writer(holder_list, method=None):
+    method = method or ("copy" if connection.vendor == "postgresql" else "orm")
+    return _CopyWriter(holder_list) if method == "copy" else _OrmWriter(holder_list)
+
+
+class _CopyWriter:
+    """COPY through psycopg 3: rows stream to the server while the next ones are validated."""
+
+    def __init__(self, holder_list):
+        self.list_id, self.security_id = holder_list.pk, holder_list.security_id
+        connection.ensure_connection()
+        self._cursor = connection.connection.cursor()
+        columns = ", ".join(_COLUMNS)
+        self._copy_cm = self._cursor.copy(f"COPY holders_holder ({columns}) FROM STDIN")
+        self._copy = self._copy_cm.__enter__()
+
+    def write(self, h):
+        self._copy.write_row(
+            (
+                self.list_id,
+                self.security_id,
+                h.row,
+                h.name,
+                h.address_lines,
+                h.city,
+                h.state,
+                h.postal_code,
+                h.country,
+                h.email,
+                h.amount,
+                h.is_guarantor_affiliate,
+                h.is_trustee_affiliate,
+            )
+        )
+
+    def close(self):
+        self._copy_cm.__exit__(None, None, None)
+        self._cursor.close()
+
+    def abort(self, error):
+        """End the COPY with an error so the connection can roll the transaction back."""
+        try:
+            self._copy_cm.__exit__(type(error), error, None)
+        except Exception:  # the server's answer to the aborted COPY: expected, nothing to add
+            log.debug("COPY aborted for list %s", self.list_id)
+        finally:
+            self._cursor.close()
+
+
+class _OrmWriter:
+    def __init__(self, holder_list):
+        self.holder_list = holder_list
+        self._batch = []
+
+    def write(self, h):
+        self._batch.append(
+            Holder(
+                holder_list=self.holder_list,
+                security_id=self.holder_list.security_id,
+                row_number=h.row,
+                name=h.name,
+                address_lines=h.address_lines,
+                city=h.city,
+                state=h.state,
+                postal_code=h.postal_code,
+                country=h.country,
+                email=h.email,
+                amount=h.amount,
+                is_guarantor_or_affiliate=h.is_guarantor_affiliate,
+                is_trustee_or_affiliate=h.is_trustee_affiliate,
+            )
+        )
+        if len(self._batch) >= ORM_BATCH:
+            self._flush()
+
+    def _flush(self):
+        Holder.objects.bulk_create(self._batch)
+        self._batch = []
+
+    def close(self):
+        self._flush()
+
+    def abort(self, error):
+        self._batch = []
+
+
+class _Progress:
+    """Rows done, written where the admin can see it while the import's transaction is open.
+
+    On PostgreSQL through a second connection (alias "progress"), which commits on its own;
+    SQLite allows one writer, so there the count appears when the import ends."""
+
+    def __init__(self, list_id):
+        self.list_id = list_id
+        self.done = 0
+        self.alias = "progress" if "progress" in settings.DATABASES else None
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            self.alias = None
+
+    def tick(self):
+        self.done += 1
+        if self.alias and self.done % PROGRESS_EVERY == 0:
+            HolderList.objects.using(self.alias).filter(pk=self.list_id).update(rows_done=self.done)
