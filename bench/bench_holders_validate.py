@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import collections
 import csv
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,8 +52,6 @@ def run():
     value, baseline = min(values), min(baselines)
     say("read + validate, best", f"{value:.2f} s ({ROWS / value:,.0f} rows/s)")
     say("validation alone (best minus csv.reader)", f"{value - baseline:.2f} s")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    say("peak memory (duplicate keys of a million holders included)", f"{peak:,.0f} MB")
     bench_line(NAME, value, "s", baseline)
 
 
