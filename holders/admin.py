@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from holders.comparison import compare_lists
-from holders.exports import csv_text
+from holders.exports import csv_text, holder_rows_csv
 from holders.intake import holder_list_receive
 from holders.models import (
     ColumnMapping,
@@ -261,6 +261,8 @@ class HolderListAdmin(admin.ModelAdmin):
             parts.append(format_html('<a href="{}">its holders</a>', holders))
             compare = reverse("admin:holders_holderlist_compare", args=[holder_list.pk])
             parts.append(format_html('<a href="{}">comparison with the previous list</a>', compare))
+            export = reverse("admin:holders_holderlist_export", args=[holder_list.pk])
+            parts.append(format_html('<a href="{}">download the holders (CSV)</a>', export))
         return format_html_join(" · ", "{}", ((p,) for p in parts)) or "—"
 
     # -- pages --------------------------------------------------------------------------------
@@ -272,6 +274,7 @@ class HolderListAdmin(admin.ModelAdmin):
                 "<int:pk>/problems.csv", view(self.problems_csv), name="holders_holderlist_problems"
             ),
             path("<int:pk>/compare/", view(self.compare_view), name="holders_holderlist_compare"),
+            path("<int:pk>/holders.csv", view(self.holders_csv), name="holders_holderlist_export"),
             *super().get_urls(),
         ]
 
@@ -284,6 +287,13 @@ class HolderListAdmin(admin.ModelAdmin):
             csv_text(["row", "field", "problem"], rows), content_type="text/csv"
         )
         response["Content-Disposition"] = f'attachment; filename="list-{pk}-problems.csv"'
+        return response
+
+    def holders_csv(self, request, pk):
+        holder_list = get_object_or_404(HolderList, pk=pk, status=HolderList.Status.IMPORTED)
+        holders = Holder.objects.filter(holder_list=holder_list).order_by("row_number")
+        response = StreamingHttpResponse(holder_rows_csv(holders), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="list-{pk}-holders.csv"'
         return response
 
     def compare_view(self, request, pk):

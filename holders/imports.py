@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from holders import reading, validation
 from holders.models import Holder, HolderList, ListProblem
+from holders.retention import destroy_superseded_by
+from holders.votes import list_totals_refresh
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 20_000
@@ -190,6 +192,9 @@ def _import(holder_list: HolderList, path: Path, method: str | None) -> ImportOu
         list_problems=[_problem_dict(p) for p in list_problems],
     )
     ListProblem.objects.filter(holder_list=holder_list).delete()
+    list_totals_refresh(holder_list.pk)
+    if settings.TRUSTDESK_DESTROY_SUPERSEDED_LISTS:
+        transaction.on_commit(lambda: destroy_superseded_by(holder_list.pk))
     return ImportOutcome(status=HolderList.Status.IMPORTED, row_count=validator.count)
 
 

@@ -29,10 +29,11 @@ class Tally:
 
     def explain(self, basis: str) -> str:
         rule = "more than" if self.comparison == MORE_THAN else "at least"
+        threshold = f"{self.threshold_percent.normalize():f}"
         verdict = "met" if self.met else "not met"
         return (
             f"{self.consenting:,.2f} of {self.eligible:,.2f} {basis} held by Holders "
-            f"({self.percent}%) consented; {rule} {self.threshold_percent}% is needed "
+            f"({self.percent}%) consented; {rule} {threshold}% is needed "
             f"({self.needed:,.2f}): {verdict}. Excluded as held by the Guarantor, the trustee "
             f"or an Affiliate: {self.excluded:,.2f}."
         )

@@ -59,6 +59,10 @@ class HolderList(models.Model):
 
     row_count = models.PositiveIntegerField(default=0)
     total_amount = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+    # Kept current by holders.votes whenever a holder's affiliation changes, so that a vote
+    # count never sums a million rows (§1.1: affiliates' holdings are not Holders' for votes).
+    eligible_amount = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
+    excluded_amount = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal(0))
     fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
     identical_to = models.ForeignKey(
         "self",
@@ -186,10 +190,16 @@ class Holder(models.Model):
     )
 
     class Meta:
-        ordering = ["holder_list", "row_number"]
-        indexes = [models.Index(fields=["holder_list", "row_number"])]
+        # By the list's id, not the list: "holder_list" would pull in HolderList's own ordering
+        # (a join and a sort of every row) instead of walking the unique index below.
+        ordering = ["holder_list_id", "row_number"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="holder_amount_positive")
+            # Unique, so that the admin's ordering is already total and walks this index
+            # instead of sorting a million rows by an added "-pk".
+            models.UniqueConstraint(
+                fields=["holder_list", "row_number"], name="holder_row_unique_per_list"
+            ),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="holder_amount_positive"),
         ]
 
     def __str__(self):
@@ -237,6 +247,10 @@ class Vote(models.Model):
     solicitation = models.ForeignKey(Solicitation, on_delete=models.CASCADE, related_name="votes")
     holder = models.ForeignKey(Holder, on_delete=models.PROTECT, related_name="votes")
     response = models.CharField(max_length=10, choices=Response.choices)
+    # The holder's amount on the record list and whether it counts, as of the vote: the list
+    # does not change, and the count then reads the votes alone.
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    counts = models.BooleanField()
     received_on = models.DateField()
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

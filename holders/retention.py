@@ -57,3 +57,25 @@ def holder_list_destroy(*, list_id, by, reason):
             # The file goes only once the record is safely committed.
             transaction.on_commit(lambda: storage.delete(stored))
     return holder_list
+
+
+def destroy_superseded_by(list_id):
+    """The retention policy (TRUSTDESK_DESTROY_SUPERSEDED_LISTS): on import of a new list,
+    destroy the older imported lists of the same security that no vote was counted against.
+    Each destruction is recorded as if an officer had done it, with the policy as reason."""
+    newer = HolderList.objects.get(pk=list_id)
+    older = HolderList.objects.filter(
+        security=newer.security,
+        status=HolderList.Status.IMPORTED,
+        as_of__lt=newer.as_of,
+        solicitations__isnull=True,
+    )
+    destroyed = 0
+    for holder_list in older:
+        holder_list_destroy(
+            list_id=holder_list.pk,
+            by=None,
+            reason=f"Retention policy, §2.2(a): superseded by the list as of {newer.as_of}.",
+        )
+        destroyed += 1
+    return destroyed

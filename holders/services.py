@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from holders.models import Holder, HolderList
 from holders.synthetic import synthetic_holders
+from holders.votes import list_totals_refresh
 
 # Where a security records no per-unit amount, the demo splits it into $1,000 pieces.
 DEFAULT_DEMO_UNIT = Decimal(1000)
@@ -43,4 +44,5 @@ def seed_demo_holders(security, *, count):
         Holder(holder_list=register, security=security, row_number=n, country="US", **row.__dict__)
         for n, row in enumerate(rows, start=2)
     )
+    list_totals_refresh(register.pk)
     return len(rows)

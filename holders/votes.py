@@ -44,31 +44,64 @@ def vote_record(*, solicitation, holder, response, received_on, by):
     vote, _ = Vote.objects.update_or_create(
         solicitation=solicitation,
         holder=holder,
-        defaults={"response": response, "received_on": received_on, "recorded_by": by},
+        defaults={
+            "response": response,
+            "received_on": received_on,
+            "recorded_by": by,
+            "amount": holder.amount,
+            "counts": holder.counts_in_votes,
+        },
     )
     return vote
 
 
-def vote_count(solicitation) -> Tally:
-    """Two aggregate queries, whatever the number of holders: the record list's eligible and
-    excluded amounts, and the eligible responses by kind."""
-    terms = solicitation.record_list.security.agreement.terms
-    holders = Holder.objects.filter(holder_list_id=solicitation.record_list_id)
-    amounts = holders.aggregate(
+def list_totals_refresh(holder_list_id):
+    """Recompute a list's eligible and excluded amounts (one aggregate over its holders)."""
+    amounts = Holder.objects.filter(holder_list_id=holder_list_id).aggregate(
         eligible=Sum("amount", filter=~_AFFILIATE), excluded=Sum("amount", filter=_AFFILIATE)
     )
-    counted = Vote.objects.filter(solicitation=solicitation).exclude(
-        Q(holder__is_guarantor_or_affiliate=True) | Q(holder__is_trustee_or_affiliate=True)
+    HolderList.objects.filter(pk=holder_list_id).update(
+        eligible_amount=amounts["eligible"] or 0, excluded_amount=amounts["excluded"] or 0
     )
-    responses = counted.aggregate(
-        consent=Sum("holder__amount", filter=Q(response=Vote.Response.CONSENT)),
-        object=Sum("holder__amount", filter=Q(response=Vote.Response.OBJECT)),
-        abstain=Sum("holder__amount", filter=Q(response=Vote.Response.ABSTAIN)),
+
+
+@transaction.atomic
+def holders_affiliation_set(*, holder_list, holder_ids, guarantor=None, trustee=None):
+    """Mark holders as held (or not) by the Guarantor, the trustee or an Affiliate; their
+    list's totals and the votes they already cast follow."""
+    changes = {}
+    if guarantor is not None:
+        changes["is_guarantor_or_affiliate"] = guarantor
+    if trustee is not None:
+        changes["is_trustee_or_affiliate"] = trustee
+    if not changes:
+        return 0
+    holders = Holder.objects.filter(holder_list=holder_list, pk__in=holder_ids)
+    updated = holders.update(**changes)
+    list_totals_refresh(holder_list.pk)
+    marked = Holder.objects.filter(pk__in=holder_ids)
+    votes = Vote.objects.filter(holder_id__in=holder_ids)
+    votes.filter(holder__in=marked.filter(_AFFILIATE)).update(counts=False)
+    votes.filter(holder__in=marked.exclude(_AFFILIATE)).update(counts=True)
+    return updated
+
+
+def vote_count(solicitation) -> Tally:
+    """One aggregate over the solicitation's votes; the record list's eligible and excluded
+    amounts are kept on the list, so no count ever sums its million holders."""
+    terms = solicitation.record_list.security.agreement.terms
+    record = HolderList.objects.only("eligible_amount", "excluded_amount").get(
+        pk=solicitation.record_list_id
+    )
+    responses = Vote.objects.filter(solicitation=solicitation, counts=True).aggregate(
+        consent=Sum("amount", filter=Q(response=Vote.Response.CONSENT)),
+        object=Sum("amount", filter=Q(response=Vote.Response.OBJECT)),
+        abstain=Sum("amount", filter=Q(response=Vote.Response.ABSTAIN)),
     )
     zero = Decimal(0)
     return tally(
-        eligible=amounts["eligible"] or zero,
-        excluded=amounts["excluded"] or zero,
+        eligible=record.eligible_amount,
+        excluded=record.excluded_amount,
         consenting=responses["consent"] or zero,
         objecting=responses["object"] or zero,
         abstaining=responses["abstain"] or zero,

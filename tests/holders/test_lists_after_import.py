@@ -14,7 +14,12 @@ from holders.comparison import compare_lists
 from holders.exports import csv_text, safe_cell
 from holders.models import Holder, HolderList, ListDestruction, Vote
 from holders.retention import holder_list_destroy
-from holders.votes import solicitation_open, vote_count, vote_record
+from holders.votes import (
+    holders_affiliation_set,
+    solicitation_open,
+    vote_count,
+    vote_record,
+)
 from tests.factories import make_officer
 from tests.holders.helpers import HEADER, imported, rows
 
@@ -106,9 +111,10 @@ def test_the_vote_count_leaves_out_affiliates_and_applies_the_majority(security)
     )
     holders = list(Holder.objects.filter(holder_list=holder_list).order_by("row_number"))
     # Ten holders (1,000 of 5,000) are the Guarantor's Affiliates: 4,000 is eligible.
-    Holder.objects.filter(pk__in=[h.pk for h in holders[:10]]).update(
-        is_guarantor_or_affiliate=True
+    holders_affiliation_set(
+        holder_list=holder_list, holder_ids=[h.pk for h in holders[:10]], guarantor=True
     )
+    holders = list(Holder.objects.filter(holder_list=holder_list).order_by("row_number"))
     for holder in holders[:30]:  # 10 affiliates and 20 Holders (2,000) consent
         vote_record(
             solicitation=solicitation,
@@ -244,3 +250,65 @@ def test_destroy_action_in_the_admin(two_lists, admin_client):
     )
     assert "destroyed; the record is kept" in done.content.decode()
     assert admin_client.get("/admin/holders/listdestruction/").status_code == 200
+
+
+def test_marking_an_affiliate_after_it_voted_takes_its_vote_out_of_the_count(security):
+    holder_list, _ = imported(security, HEADER + rows(50))
+    officer = make_officer("late")
+    solicitation = solicitation_open(
+        record_list=holder_list,
+        kind="direction",
+        description="Direct",
+        by=officer.user,
+        opened_on=date(2026, 3, 1),
+    )
+    holders = list(Holder.objects.filter(holder_list=holder_list).order_by("row_number"))
+    for holder in holders[:26]:
+        vote_record(
+            solicitation=solicitation,
+            holder=holder,
+            response="consent",
+            received_on=date(2026, 3, 2),
+            by=officer.user,
+        )
+    assert vote_count(solicitation).met  # 2,600 of 5,000
+    holders_affiliation_set(holder_list=holder_list, holder_ids=[holders[0].pk], trustee=True)
+    count = vote_count(solicitation)
+    assert (count.eligible, count.consenting, count.excluded) == (4900, 2500, 100)
+    assert count.met  # 2,500 of 4,900 is still more than half
+    holders_affiliation_set(holder_list=holder_list, holder_ids=[holders[1].pk], guarantor=True)
+    assert not vote_count(solicitation).met  # 2,400 of 4,800
+    holders_affiliation_set(holder_list=holder_list, holder_ids=[holders[1].pk], guarantor=False)
+    assert vote_count(solicitation).consenting == 2500
+
+
+def test_the_retention_policy_destroys_superseded_lists_on_import(
+    security, settings, django_capture_on_commit_callbacks
+):
+    settings.TRUSTDESK_DESTROY_SUPERSEDED_LISTS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        first, _ = imported(security, HEADER + rows(50))
+    assert first.status == "imported"  # nothing older to destroy
+    with django_capture_on_commit_callbacks(execute=True):
+        second, _ = imported(
+            security,
+            HEADER + rows(50, start=100),
+            as_of=date(2026, 8, 10),
+            received=date(2026, 8, 14),
+        )
+    first.refresh_from_db()
+    assert (first.status, second.status) == ("destroyed", "imported")
+    record = ListDestruction.objects.get(holder_list=first)
+    assert record.destroyed_by is None and "Retention policy" in record.reason
+    assert record.row_count == 50 and not Holder.objects.filter(holder_list=first).exists()
+
+
+def test_a_list_is_exported_as_csv_with_formulas_neutralised(security, admin_client):
+    holder_list, _ = imported(
+        security, HEADER + rows(49) + "=HYPERLINK(1),1 Elm,Hartford,CT,06001,100\n"
+    )
+    response = admin_client.get(f"/admin/holders/holderlist/{holder_list.pk}/holders.csv")
+    records = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert records[0][:3] == ["row", "name", "address"]
+    assert len(records) == 51
+    assert records[-1][1] == "'=HYPERLINK(1)"
