@@ -23,25 +23,11 @@ from holders.models import (
     Vote,
 )
 from holders.retention import holder_list_destroy, superseding_list
+from holders.validation import FIELDS as HOLDER_FIELDS
 from holders.votes import vote_count
 from trustee.models import Obligation
 
 SHOWN_PROBLEMS = 200
-# The fields of a holder a file's columns can be mapped to (holders.validation reads them).
-HOLDER_FIELDS = [
-    "name",
-    "address_1",
-    "address_2",
-    "address_3",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "email",
-    "amount",
-    "guarantor_affiliate",
-    "trustee_affiliate",
-]
 
 
 class HolderListUploadForm(forms.ModelForm):
@@ -140,7 +126,11 @@ class HolderListAdmin(admin.ModelAdmin):
             return [
                 (None, {"fields": ["security", "source", ("as_of", "received_on"), "fulfils"]}),
                 ("File", {"fields": ["file"]}),
-                ("Column mapping (remembered for the Guarantor)", {"fields": columns}),
+                (
+                    "Column mapping: only where the file names columns differently "
+                    "(remembered for the Guarantor)",
+                    {"fields": columns, "classes": ["collapse"]},
+                ),
             ]
         return [
             (None, {"fields": ["security", ("as_of", "received_on"), "source", "fulfils"]}),
@@ -181,6 +171,11 @@ class HolderListAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # destroyed with a record (action), never deleted
+
+    def has_change_permission(self, request, obj=None):
+        # A received list is a record of what was delivered: it is viewed, never edited. The
+        # actions (override, destroy) are its only changes, each with its reason.
+        return obj is None and super().has_change_permission(request)
 
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data["file"]

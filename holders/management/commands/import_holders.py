@@ -1,21 +1,14 @@
-from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from config.commandline import iso_date
 from holders.imports import import_holder_list
 from holders.intake import holder_list_receive
 from holders.models import HolderList
 from trustee.models import Security
-
-
-def _date(text):
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"“{text}” is not a date; write it as YYYY-MM-DD.") from None
 
 
 class Command(BaseCommand):
@@ -24,8 +17,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--security", required=True, type=int, help="The security's id.")
-        parser.add_argument("--as-of", required=True, type=_date, dest="as_of")
-        parser.add_argument("--received", required=True, type=_date)
+        parser.add_argument("--as-of", required=True, type=iso_date, dest="as_of")
+        parser.add_argument("--received", required=True, type=iso_date)
         parser.add_argument(
             "--source", choices=[c for c, _ in HolderList.Source.choices], default="guarantor"
         )

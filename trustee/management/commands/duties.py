@@ -1,29 +1,22 @@
 import csv
 import io
 import json
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config.commandline import iso_date
 from trustee.models import Agreement
 from trustee.selectors import agreements_for_calendar, duty_rows
 
 COLUMNS = ["agreement", "kind", "owed_by", "due_date", "flag", "section", "status"]
 
 
-def _date(text):
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"“{text}” is not a date; write it as YYYY-MM-DD.") from None
-
-
 class Command(BaseCommand):
     help = "Print every duty of the agreements (or one) due in a date range, with its clause."
 
     def add_arguments(self, parser):
-        parser.add_argument("--from", dest="start", required=True, type=_date)
-        parser.add_argument("--to", dest="end", required=True, type=_date)
+        parser.add_argument("--from", dest="start", required=True, type=iso_date)
+        parser.add_argument("--to", dest="end", required=True, type=iso_date)
         parser.add_argument("--agreement", help="An agreement's slug; all active ones if omitted.")
         parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
