@@ -30,6 +30,10 @@ from holders.votes import list_totals_refresh
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 20_000
+COPY_BLOCK = 5_000
+# COPY's text format gives tab, newline, carriage return and backslash a meaning: a value
+# holding one (an address's line breaks, a stray tab in a name) is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 ORM_BATCH = 5_000
 _COLUMNS = (
     "holder_list_id",
@@ -255,27 +259,43 @@ class _CopyWriter:
         columns = ", ".join(_COLUMNS)
         self._copy_cm = self._cursor.copy(f"COPY holders_holder ({columns}) FROM STDIN")
         self._copy = self._copy_cm.__enter__()
+        self._prefix = f"{self.list_id}\t{self.security_id}\t"
+        self._buffer = []
 
     def write(self, h):
-        self._copy.write_row(
-            (
-                self.list_id,
-                self.security_id,
-                h.row,
-                h.name,
-                h.address_lines,
-                h.city,
-                h.state,
-                h.postal_code,
-                h.country,
-                h.email,
-                h.amount,
-                h.is_guarantor_affiliate,
-                h.is_trustee_affiliate,
-            )
+        # COPY's text format built here and sent in blocks: a third faster than write_row,
+        # which looks up a dumper for each of 13 values of a million rows.
+        text = "\t".join(
+            (h.name, h.address_lines, h.city, h.state, h.postal_code, h.country, h.email)
         )
+        if text.count("\t") != 6 or "\\" in text or "\n" in text or "\r" in text:
+            text = "\t".join(
+                value.translate(_COPY_ESCAPES)
+                for value in (
+                    h.name,
+                    h.address_lines,
+                    h.city,
+                    h.state,
+                    h.postal_code,
+                    h.country,
+                    h.email,
+                )
+            )
+        self._buffer.append(
+            f"{self._prefix}{h.row}\t{text}\t{h.amount}\t"
+            f"{'t' if h.is_guarantor_affiliate else 'f'}\t"
+            f"{'t' if h.is_trustee_affiliate else 'f'}\n"
+        )
+        if len(self._buffer) >= COPY_BLOCK:
+            self._flush()
+
+    def _flush(self):
+        if self._buffer:
+            self._copy.write("".join(self._buffer))
+            self._buffer = []
 
     def close(self):
+        self._flush()
         self._copy_cm.__exit__(None, None, None)
         self._cursor.close()
 

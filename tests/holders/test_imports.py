@@ -167,3 +167,19 @@ def test_dates_are_checked_at_receipt(security):
         receive(security, HEADER, as_of=date(2026, 2, 16), received=date(2026, 2, 15))
     with pytest.raises(ValidationError, match="future"):
         receive(security, HEADER, as_of=date(2026, 2, 1), received=date(2099, 1, 1))
+
+
+def test_values_with_tabs_backslashes_and_line_breaks_are_stored_exactly(security):
+    text = (
+        "Name,Address 1,Address 2,City,State,Zip,Amount\n"
+        + rows(48).replace(",Hartford,", ",,Hartford,")
+        + '"Tab\tName","1 Back\\\\slash St","Suite 2",Hartford,CT,06001,100\n'
+        + '"Plain",2 Elm,"",Hartford,CT,06002,100\n'
+    )
+    holder_list, _ = imported(security, text)
+    assert holder_list.status == "imported", holder_list.error or list(holder_list.problems.all())
+    tricky = Holder.objects.get(holder_list=holder_list, row_number=50)
+    assert tricky.name == "Tab\tName"
+    assert tricky.address_lines == "1 Back\\\\slash St\nSuite 2"
+    assert tricky.city == "Hartford"
+    assert Holder.objects.get(holder_list=holder_list, row_number=51).name == "Plain"
