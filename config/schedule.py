@@ -43,6 +43,13 @@ PERIODIC_JOBS = [
         crontab={"minute": "30", "hour": "7"},
         queue=MAIL_QUEUE,
     ),
+    PeriodicJob(
+        name="delivery sweep",
+        task="notices.tasks.sweep_deliveries",
+        description="Requeues e-mails stuck in sending and hands due retries to the mail tasks.",
+        crontab={"minute": "*"},
+        queue=MAIL_QUEUE,
+    ),
     *[
         PeriodicJob(
             name=f"heartbeat ({queue} queue)",

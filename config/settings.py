@@ -188,6 +188,16 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Notices: e-mail delivery. Retries back off exponentially with jitter, capped well below the
+# broker's visibility timeout; a delivery claimed longer than STUCK_SECONDS ago is requeued.
+TRUSTDESK_MAIL_RATE_PER_SECOND = env.float("TRUSTDESK_MAIL_RATE_PER_SECOND", default=0)
+TRUSTDESK_MAIL_MAX_ATTEMPTS = env.int("TRUSTDESK_MAIL_MAX_ATTEMPTS", default=8)
+TRUSTDESK_MAIL_RETRY_BASE_SECONDS = env.int("TRUSTDESK_MAIL_RETRY_BASE_SECONDS", default=60)
+TRUSTDESK_MAIL_RETRY_MAX_SECONDS = env.int("TRUSTDESK_MAIL_RETRY_MAX_SECONDS", default=1800)
+TRUSTDESK_MAIL_STUCK_SECONDS = env.int("TRUSTDESK_MAIL_STUCK_SECONDS", default=900)
+TRUSTDESK_MAIL_SWEEP_LIMIT = env.int("TRUSTDESK_MAIL_SWEEP_LIMIT", default=50_000)
+TRUSTDESK_MESSAGE_ID_DOMAIN = env.str("TRUSTDESK_MESSAGE_ID_DOMAIN", default="trustdesk.local")
+
 # The address the digest and calendar links point officers to.
 TRUSTDESK_BASE_URL = env.str("TRUSTDESK_BASE_URL", default="http://127.0.0.1:8000")
 

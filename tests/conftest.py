@@ -9,10 +9,13 @@ CI can never pass by skipping them.
 import os
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+from tests.factories import make_agreement, make_security, make_terms, with_guarantor
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_SERVICES = os.environ.get("TRUSTDESK_REQUIRE_SERVICES") == "1"
@@ -97,3 +100,23 @@ def worker():
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploaded files go to the test's own folder, never var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def security():
+    """A guarantee with Hartford-like terms, a Guarantor and 5,000 of securities in units of 100."""
+    agreement = make_agreement()
+    make_terms(agreement)  # as-of window 15 days
+    with_guarantor(agreement)
+    return make_security(
+        agreement,
+        unit_amount=Decimal(100),
+        aggregate_amount=Decimal(5000),
+        amount_outstanding=Decimal(5000),
+    )

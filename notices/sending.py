@@ -1,0 +1,169 @@
+"""Sending e-mail deliveries: each at most once as far as our records can tell.
+
+A delivery is claimed (queued → sending) by a conditional UPDATE before it is sent and
+recorded as sent right after the SMTP server accepts it, one message at a time, so a crash
+repeats at most the message in flight; that one is resent with the same Message-ID, which
+receiving servers recognise. Many messages share one SMTP connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import F, Q
+from django.utils import timezone
+
+from notices.models import Delivery, Notice
+from notices.rendering import render
+
+log = logging.getLogger(__name__)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential with full jitter, capped below the broker's visibility timeout."""
+    cap = settings.TRUSTDESK_MAIL_RETRY_MAX_SECONDS
+    base = min(cap, settings.TRUSTDESK_MAIL_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return timedelta(seconds=random.uniform(base / 2, base))
+
+
+def _permanent(error) -> bool:
+    """5xx answers are permanent; 4xx and dropped connections are worth another try."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return all(500 <= code < 600 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return code is not None and 500 <= code < 600
+
+
+class _RateLimit:
+    """At most `per_second` messages a second from this process (0: no limit)."""
+
+    def __init__(self, per_second):
+        self.interval = 1 / per_second if per_second else 0
+        self.next_at = time.monotonic()
+
+    def wait(self):
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if now < self.next_at:
+            time.sleep(self.next_at - now)
+        self.next_at = max(now, self.next_at) + self.interval
+
+
+def send_deliveries(delivery_ids) -> dict[str, int]:
+    outcome = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
+    notices: dict[int, Notice] = {}
+    limit = _RateLimit(settings.TRUSTDESK_MAIL_RATE_PER_SECOND)
+    connection = get_connection()
+    try:
+        for delivery_id in delivery_ids:
+            delivery = _claim(delivery_id)
+            if delivery is None:
+                outcome["skipped"] += 1
+                continue
+            notice = notices.get(delivery.notice_id)
+            if notice is None:
+                notice = notices[delivery.notice_id] = Notice.objects.get(pk=delivery.notice_id)
+            limit.wait()
+            outcome[_send_one(connection, notice, delivery)] += 1
+    finally:
+        try:
+            connection.close()
+        except Exception:  # closing a dead connection: nothing left to save
+            log.debug("SMTP connection already closed")
+    return outcome
+
+
+def _claim(delivery_id):
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk=delivery_id,
+        channel=Delivery.Channel.EMAIL,
+        state=Delivery.State.QUEUED,
+    ).update(state=Delivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    return Delivery.objects.get(pk=delivery_id) if claimed else None
+
+
+def _send_one(connection, notice, delivery) -> str:
+    address = ", ".join(
+        part
+        for part in [
+            *delivery.address_lines.splitlines(),
+            delivery.city,
+            f"{delivery.state_code} {delivery.postal_code}".strip(),
+            delivery.country,
+        ]
+        if part
+    )
+    content = render(notice, {"name": delivery.recipient_name, "address": address})
+    message = EmailMultiAlternatives(
+        subject=content["subject"],
+        body=content["text"],
+        to=[delivery.email],
+        headers={"Message-ID": delivery.message_id},
+        connection=connection,
+    )
+    message.attach_alternative(content["html"], "text/html")
+    mine = Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING)
+    try:
+        # Opened here, not by send(): a connection send() opens it also closes, one per message.
+        connection.open()
+        message.send()
+    except Exception as error:  # every transport error is classified and recorded below
+        text = f"{type(error).__name__}: {error}"[:2000]
+        if _permanent(error) or delivery.attempts >= settings.TRUSTDESK_MAIL_MAX_ATTEMPTS:
+            mine.update(state=Delivery.State.FAILED, last_error=text)
+            return "failed"
+        mine.update(
+            state=Delivery.State.QUEUED,
+            last_error=text,
+            next_attempt_at=timezone.now() + backoff(delivery.attempts),
+        )
+        _reset(connection)
+        return "retry"
+    mine.update(state=Delivery.State.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
+
+
+def _reset(connection):
+    """After a failure the SMTP session may be unusable: the next message opens a new one."""
+    try:
+        connection.close()
+    except Exception:  # already broken: the next send reopens it
+        log.debug("SMTP connection already closed")
+
+
+def due_for_sending(*, now=None):
+    """What a sweep should hand to the mail tasks: e-mails stuck in "sending" past the timeout
+    go back to the queue (their task died; the resend carries the same Message-ID), then every
+    queued e-mail that is due and has no task on its way (never enqueued, enqueued longer ago
+    than the timeout, or waiting for a retry since its last task) is marked enqueued now.
+    Returns the ids to enqueue. Conditional updates make two sweeps at once harmless."""
+    now = now or timezone.now()
+    timeout = timedelta(seconds=settings.TRUSTDESK_MAIL_STUCK_SECONDS)
+    Delivery.objects.filter(
+        channel=Delivery.Channel.EMAIL, state=Delivery.State.SENDING, claimed_at__lt=now - timeout
+    ).update(state=Delivery.State.QUEUED, next_attempt_at=now)
+    due = Delivery.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        Q(enqueued_at__isnull=True)
+        | Q(enqueued_at__lt=now - timeout)
+        | Q(enqueued_at__lt=F("next_attempt_at")),
+        channel=Delivery.Channel.EMAIL,
+        state=Delivery.State.QUEUED,
+    )
+    ids = list(due.values_list("pk", flat=True)[: settings.TRUSTDESK_MAIL_SWEEP_LIMIT])
+    Delivery.objects.filter(pk__in=ids).update(enqueued_at=now)
+    return ids
+
+
+def mark_enqueued(ids, *, now=None):
+    Delivery.objects.filter(pk__in=ids).update(enqueued_at=now or timezone.now())

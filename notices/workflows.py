@@ -1,0 +1,218 @@
+"""The life of a notice: drafted, approved by a second officer (which freezes its content and
+creates every delivery in the same transaction: the outbox), then delivered by the mail tasks."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from holders.models import Holder, HolderList
+from notices.kinds import KINDS
+from notices.models import Delivery, Notice
+from notices.rendering import freeze, template_sources
+from trustee.models import NoticeAddress
+
+BATCH = 5_000
+
+
+class NoticeRefused(ValidationError):
+    pass
+
+
+def notice_create(*, kind, agreement, title, details, by, security=None, holder_list=None):
+    if kind not in KINDS:
+        raise NoticeRefused({"kind": f"Unknown kind of notice “{kind}”."})
+    if KINDS[kind].audience == "holders" and security is None and holder_list is None:
+        raise NoticeRefused({"security": "A notice to Holders needs the security it concerns."})
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            kind=kind,
+            agreement=agreement,
+            security=security or (holder_list.security if holder_list else None),
+            holder_list=holder_list,
+            reference=_next_reference(kind),
+            title=title,
+            details=details,
+            created_by=by,
+        )
+    return notice
+
+
+def _next_reference(kind):
+    prefix = "".join(word[0] for word in kind.split("_")).upper()
+    year = timezone.localdate().year
+    count = Notice.objects.filter(kind=kind, created_at__year=year).count() + 1
+    reference = f"{prefix}-{year}-{count:04d}"
+    while Notice.objects.filter(reference=reference).exists():
+        count += 1
+        reference = f"{prefix}-{year}-{count:04d}"
+    return reference
+
+
+def record_list_for(notice):
+    if notice.holder_list_id:
+        return notice.holder_list
+    return (
+        HolderList.objects.filter(security=notice.security, status=HolderList.Status.IMPORTED)
+        .order_by("-as_of", "-created_at")
+        .first()
+    )
+
+
+def notice_context(notice, *, on=None):
+    agreement = notice.agreement
+    terms = getattr(agreement, "terms", None)
+    trustee = agreement.party_in_role("trustee")
+    guarantor = agreement.party_in_role("guarantor")
+    kind = KINDS[notice.kind]
+    return {
+        "notice": {
+            "reference": notice.reference,
+            "title": notice.title,
+            "details": notice.details,
+            "date": on or timezone.localdate(),
+        },
+        "agreement": {
+            "short_name": agreement.short_name,
+            "title": agreement.title or agreement.short_name,
+            "dated_as_of": agreement.dated_as_of,
+        },
+        "security": {"title": notice.security.title if notice.security else ""},
+        "trustee": {"name": trustee.name if trustee else ""},
+        "guarantor": {"name": guarantor.name if guarantor else ""},
+        "section": kind.section,
+        "terms": {name: getattr(terms, name) for name in (terms.term_names() if terms else [])},
+    }
+
+
+def notice_approve(*, notice_id, by):
+    """Freeze the notice and create its deliveries, all in one transaction (the outbox)."""
+    from notices.tasks import dispatch_notice
+
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().select_related("agreement").get(pk=notice_id)
+        if notice.status != Notice.Status.DRAFT:
+            raise NoticeRefused(f"{notice.reference} is {notice.get_status_display().lower()}.")
+        if notice.created_by_id == by.pk:
+            raise NoticeRefused(
+                "The officer who prepared a notice cannot approve it: a second officer must."
+            )
+        officer = getattr(by, "trust_officer", None)
+        if officer is None or not officer.is_responsible_officer:
+            raise NoticeRefused("Only a Responsible Officer may approve a notice.")
+        kind = KINDS[notice.kind]
+        sources = template_sources(kind)
+        notice.frozen_subject = sources["subject.txt"]
+        notice.frozen_text = sources["body.txt"]
+        notice.frozen_html = sources["body.html"]
+        notice.frozen_letter = sources["letter.txt"]
+        notice.frozen_context = freeze(notice_context(notice))
+        notice.status = Notice.Status.APPROVED
+        notice.approved_by, notice.approved_at = by, timezone.now()
+        if kind.audience == "holders":
+            record = record_list_for(notice)
+            if record is None:
+                raise NoticeRefused("There is no imported List of Holders to send it to.")
+            notice.holder_list = record
+            count = _holder_deliveries(notice, record, kind)
+        else:
+            count = _guarantor_deliveries(notice, kind)
+        if not count:
+            raise NoticeRefused("The notice has no recipient.")
+        notice.save()
+        transaction.on_commit(lambda: dispatch_notice.delay(notice.pk))
+    return notice
+
+
+def _key(notice, channel, recipient_id):
+    raw = f"{notice.pk}:{notice.reference}:{channel}:{recipient_id}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def _holder_deliveries(notice, record, kind):
+    count = 0
+    batch = []
+    holders = Holder.objects.filter(holder_list=record).order_by("row_number")
+    for holder in holders.iterator(chunk_size=BATCH):
+        address = {
+            "holder_id": holder.pk,
+            "recipient_name": holder.name,
+            "address_lines": holder.address_lines,
+            "city": holder.city,
+            "state_code": holder.state,
+            "postal_code": holder.postal_code,
+            "country": holder.country,
+        }
+        if holder.email:
+            batch.append(
+                Delivery(
+                    notice=notice,
+                    channel=Delivery.Channel.EMAIL,
+                    email=holder.email,
+                    key=_key(notice, "email", holder.pk),
+                    **address,
+                )
+            )
+        if kind.letter_required:
+            batch.append(
+                Delivery(
+                    notice=notice,
+                    channel=Delivery.Channel.LETTER,
+                    key=_key(notice, "letter", holder.pk),
+                    **address,
+                )
+            )
+        if len(batch) >= BATCH:
+            count += len(Delivery.objects.bulk_create(batch))
+            batch = []
+    count += len(Delivery.objects.bulk_create(batch))
+    return count
+
+
+def _guarantor_deliveries(notice, kind):
+    guarantor = notice.agreement.party_in_role("guarantor")
+    if guarantor is None:
+        raise NoticeRefused("The agreement names no Guarantor.")
+    address = NoticeAddress.objects.filter(agreement=notice.agreement, party=guarantor).first()
+    if address is None:
+        raise NoticeRefused(f"No notice address (§8.3) of {guarantor} under this agreement.")
+    common = {
+        "recipient_name": guarantor.name
+        + (f", Attention: {address.attention}" if address.attention else ""),
+        "address_lines": address.address_lines,
+        "city": address.city,
+        "state_code": address.state,
+        "postal_code": address.postal_code,
+        "country": address.country,
+    }
+    rows = [
+        Delivery(
+            notice=notice,
+            channel=Delivery.Channel.LETTER,
+            key=_key(notice, "letter", f"party{guarantor.pk}"),
+            **common,
+        )
+    ]
+    emails = [address.email] if address.email else []
+    emails += list(guarantor.contacts.values_list("email", flat=True))
+    for email in dict.fromkeys(emails):
+        rows.append(
+            Delivery(
+                notice=notice,
+                channel=Delivery.Channel.EMAIL,
+                email=email,
+                key=_key(notice, "email", email),
+                **common,
+            )
+        )
+    return len(Delivery.objects.bulk_create(rows))
+
+
+def deliveries_resend_failed(*, notice_id, by):
+    """Put the notice's failed e-mails back in the queue; sent ones are never touched."""
+    return Delivery.objects.filter(
+        notice_id=notice_id, channel=Delivery.Channel.EMAIL, state=Delivery.State.FAILED
+    ).update(state=Delivery.State.QUEUED, next_attempt_at=None, attempts=0)
