@@ -207,6 +207,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # aiosmtpd (the tests' SMTP server) logs every SMTP command at INFO.
+    "loggers": {"mail.log": {"level": "WARNING"}},
 }
 
 if PRODUCTION:
