@@ -48,10 +48,10 @@ def _compiled(source: str) -> Template:
     return Engine.get_default().from_string(source)
 
 
-def render(notice, recipient: dict) -> dict[str, str]:
-    """Subject, text, html and letter for one recipient ({"name", "address"})."""
+def render(notice, recipient: dict, parts=("subject", "text", "html", "letter")) -> dict:
+    """Subject, text, html and letter (or the `parts` asked for) for one recipient."""
     context = {**thaw(notice.frozen_context), "recipient": recipient}
-    parts = {
+    sources = {
         "subject": (notice.frozen_subject, False),
         "text": (notice.frozen_text, False),
         "html": (notice.frozen_html, True),
@@ -59,7 +59,9 @@ def render(notice, recipient: dict) -> dict[str, str]:
     }
     rendered = {
         name: _compiled(source).render(Context(context, autoescape=escape))
-        for name, (source, escape) in parts.items()
+        for name, (source, escape) in sources.items()
+        if name in parts
     }
-    rendered["subject"] = " ".join(rendered["subject"].split())
+    if "subject" in rendered:
+        rendered["subject"] = " ".join(rendered["subject"].split())
     return rendered

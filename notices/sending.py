@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from notices.models import Delivery, Notice
 from notices.rendering import render
 
 log = logging.getLogger(__name__)
+EMAIL_PARTS = ("subject", "text", "html")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -57,22 +59,27 @@ class _RateLimit:
         self.next_at = max(now, self.next_at) + self.interval
 
 
+CLAIM_BATCH = 50
+
+
 def send_deliveries(delivery_ids) -> dict[str, int]:
     outcome = {"sent": 0, "retry": 0, "failed": 0, "skipped": 0}
     notices: dict[int, Notice] = {}
     limit = _RateLimit(settings.TRUSTDESK_MAIL_RATE_PER_SECOND)
     connection = get_connection()
+    delivery_ids = list(delivery_ids)
     try:
-        for delivery_id in delivery_ids:
-            delivery = _claim(delivery_id)
-            if delivery is None:
-                outcome["skipped"] += 1
-                continue
-            notice = notices.get(delivery.notice_id)
-            if notice is None:
-                notice = notices[delivery.notice_id] = Notice.objects.get(pk=delivery.notice_id)
-            limit.wait()
-            outcome[_send_one(connection, notice, delivery)] += 1
+        for start in range(0, len(delivery_ids), CLAIM_BATCH):
+            batch = delivery_ids[start : start + CLAIM_BATCH]
+            claimed = _claim(batch)
+            outcome["skipped"] += len(batch) - len(claimed)
+            for delivery in claimed:
+                notice = notices.get(delivery.notice_id)
+                if notice is None:
+                    notice = Notice.objects.get(pk=delivery.notice_id)
+                    notices[delivery.notice_id] = notice
+                limit.wait()
+                outcome[_send_one(connection, notice, delivery)] += 1
     finally:
         try:
             connection.close()
@@ -81,15 +88,26 @@ def send_deliveries(delivery_ids) -> dict[str, int]:
     return outcome
 
 
-def _claim(delivery_id):
+def _claim(ids):
+    """Claim a few deliveries at a time (queued → sending): rows another task holds or has
+    sent are skipped. A small batch keeps what a crash leaves in "sending" small; the sweep
+    requeues those, and only the one being transmitted can have reached the server."""
     now = timezone.now()
-    claimed = Delivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        pk=delivery_id,
-        channel=Delivery.Channel.EMAIL,
-        state=Delivery.State.QUEUED,
-    ).update(state=Delivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    return Delivery.objects.get(pk=delivery_id) if claimed else None
+    with transaction.atomic():
+        mine = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                pk__in=ids,
+                channel=Delivery.Channel.EMAIL,
+                state=Delivery.State.QUEUED,
+            )
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=mine).update(
+            state=Delivery.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(Delivery.objects.filter(pk__in=mine).order_by("pk"))
 
 
 def _send_one(connection, notice, delivery) -> str:
@@ -103,7 +121,9 @@ def _send_one(connection, notice, delivery) -> str:
         ]
         if part
     )
-    content = render(notice, {"name": delivery.recipient_name, "address": address})
+    content = render(
+        notice, {"name": delivery.recipient_name, "address": address}, parts=EMAIL_PARTS
+    )
     message = EmailMultiAlternatives(
         subject=content["subject"],
         body=content["text"],
@@ -129,8 +149,20 @@ def _send_one(connection, notice, delivery) -> str:
         )
         _reset(connection)
         return "retry"
-    mine.update(state=Delivery.State.SENT, sent_at=timezone.now(), last_error="")
+    _record_sent(mine)
     return "sent"
+
+
+def _record_sent(rows):
+    """Recorded at once, message by message. Without waiting for the WAL to reach disk: a
+    worker that dies loses nothing (the commit is the server's), and a database crash could
+    lose the last fraction of a second of records, whose messages then go again with the same
+    Message-ID: the same case as a crash between the SMTP server's acceptance and our record."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        rows.update(state=Delivery.State.SENT, sent_at=timezone.now(), last_error="")
 
 
 def _reset(connection):
