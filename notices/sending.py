@@ -89,13 +89,18 @@ def send_deliveries(delivery_ids) -> dict[str, int]:
 
 
 def _claim(ids):
-    """Claim a few deliveries at a time (queued → sending): rows another task holds or has
-    sent are skipped. A small batch keeps what a crash leaves in "sending" small; the sweep
+    """Claim a few deliveries at a time (queued → sending): rows another task has claimed or
+    sent are left out. A small batch keeps what a crash leaves in "sending" small; the sweep
     requeues those, and only the one being transmitted can have reached the server."""
     now = timezone.now()
     with transaction.atomic():
+        # Waiting for a lock, not skipping it: PostgreSQL re-reads the row once the holder
+        # commits, so a row claimed meanwhile drops out and one merely updated is still claimed.
+        # SKIP LOCKED lost whole batches whose rows were briefly locked by a statement that did
+        # not claim them. Locking in id order keeps two claims from deadlocking.
         mine = list(
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update()
+            .order_by("pk")
             .filter(
                 Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
                 pk__in=ids,
