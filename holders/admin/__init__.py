@@ -1,0 +1,3 @@
+from holders.admin import lists, votes
+
+__all__ = ["lists", "votes"]
