@@ -11,17 +11,14 @@ import pypdf
 import pytest
 
 from notices.letters import (
-    ADDRESS_WINDOW,
-    WINDOW_CLEARANCE,
     AddressDoesNotFit,
     Addressee,
     Letterhead,
     address_problem,
-    printable,
     render_letters,
-    width_of,
     write_manifest,
 )
+from notices.pdf import ADDRESS_WINDOW, WINDOW_CLEARANCE, printable, width_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
