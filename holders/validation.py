@@ -1,9 +1,9 @@
 """Validate a List of Holders row by row, with no Django, fast enough for a million rows.
 
 holders.reading turns a file into header and rows of text; this module says which column is
-which (resolve_columns), checks each row and turns it into a HolderRow (RowValidator), checks
-the list as a whole against the agreement (check_list) and fingerprints its content so that a
-list identical to the previous one is recognised (content_fingerprint). Every problem is
+which (holders.columns), checks each row and turns it into a HolderRow (RowValidator, here),
+checks the list as a whole against the agreement and fingerprints its content so that a list
+identical to the previous one is recognised (holders.list_checks). Every problem is
 reported with its row number, the field and a sentence a trust officer can forward to the
 Guarantor, saying what is wrong with the value and what would be right.
 
@@ -13,377 +13,33 @@ tables, no exception on a valid row, and a cache of parsed amounts (holdings rep
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import re
-import unicodedata
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, localcontext
 
-FIELDS = (
-    "name",
-    "address_1",
-    "address_2",
-    "address_3",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "email",
-    "amount",
-    "guarantor_affiliate",
-    "trustee_affiliate",
+from holders.columns import ColumnIndex, ColumnProblem, _show, resolve_columns
+from holders.vocabulary import (
+    _AMOUNT,
+    _COUNTRY_KEYS,
+    _EMAIL_DOMAIN,
+    _EMAIL_LOCAL,
+    _EUROPEAN_AMOUNT,
+    _FLAGS,
+    _GROUPED_AMOUNT,
+    _NOT_NUMBERS,
+    _SPACES,
+    _STATE_CODES,
+    _ZIP,
+    _ZIP_LOST_ZERO,
+    CACHE_SIZE,
+    COUNTRY_CODES,
+    FIELDS,
+    LABELS,
+    MAX_AMOUNT,
+    _key,
 )
-REQUIRED = ("name", "address_1", "city", "amount")
-# Without a country column every holder is in the United States and needs a state and ZIP.
-REQUIRED_WITHOUT_COUNTRY = ("state", "postal_code")
-
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "name": (
-        "name",
-        "holder name",
-        "registered name",
-        "holder",
-        "registered holder",
-        "holder of record",
-        "full name",
-    ),
-    "address_1": ("address", "address 1", "address line 1", "street", "street address"),
-    "address_2": ("address 2", "address line 2", "street 2"),
-    "address_3": ("address 3", "address line 3", "street 3"),
-    "city": ("city", "town", "city/town"),
-    "state": ("state", "province", "state/province", "st", "state or province", "state code"),
-    "postal_code": ("zip", "zip code", "postal code", "postcode", "zip/postal code", "zip+4"),
-    "country": ("country", "country code"),
-    "email": ("email", "e-mail", "email address"),
-    "amount": (
-        "amount",
-        "units",
-        "shares",
-        "quantity",
-        "principal amount",
-        "liquidation amount",
-        "par",
-        "par amount",
-        "amount held",
-        "face amount",
-    ),
-    "guarantor_affiliate": ("guarantor affiliate", "guarantor or affiliate"),
-    "trustee_affiliate": ("trustee affiliate", "trustee or affiliate"),
-}
-
-LABELS = {
-    "name": "holder's name",
-    "address_1": "first address line",
-    "address_2": "second address line",
-    "address_3": "third address line",
-    "city": "city",
-    "state": "state",
-    "postal_code": "ZIP or postal code",
-    "country": "country",
-    "email": "email address",
-    "amount": "amount",
-    "guarantor_affiliate": "Guarantor affiliate flag",
-    "trustee_affiliate": "trustee affiliate flag",
-}
-
-# The register's column sizes (holders.models.Holder); a longer value could not be stored.
-MAX_LENGTHS = {"name": 200, "city": 100, "state": 50, "postal_code": 20, "email": 254}
-# Holdings fit the register's NUMERIC(18, 2): below ten quadrillion.
-MAX_AMOUNT = Decimal(10) ** 16
-# Parsed amounts and checked mail domains are kept for reuse up to this many of each.
-CACHE_SIZE = 100_000
-SHOWN_CHARACTERS = 40
-
-US_STATES = {
-    "AL": "Alabama",
-    "AK": "Alaska",
-    "AZ": "Arizona",
-    "AR": "Arkansas",
-    "CA": "California",
-    "CO": "Colorado",
-    "CT": "Connecticut",
-    "DE": "Delaware",
-    "FL": "Florida",
-    "GA": "Georgia",
-    "HI": "Hawaii",
-    "ID": "Idaho",
-    "IL": "Illinois",
-    "IN": "Indiana",
-    "IA": "Iowa",
-    "KS": "Kansas",
-    "KY": "Kentucky",
-    "LA": "Louisiana",
-    "ME": "Maine",
-    "MD": "Maryland",
-    "MA": "Massachusetts",
-    "MI": "Michigan",
-    "MN": "Minnesota",
-    "MS": "Mississippi",
-    "MO": "Missouri",
-    "MT": "Montana",
-    "NE": "Nebraska",
-    "NV": "Nevada",
-    "NH": "New Hampshire",
-    "NJ": "New Jersey",
-    "NM": "New Mexico",
-    "NY": "New York",
-    "NC": "North Carolina",
-    "ND": "North Dakota",
-    "OH": "Ohio",
-    "OK": "Oklahoma",
-    "OR": "Oregon",
-    "PA": "Pennsylvania",
-    "RI": "Rhode Island",
-    "SC": "South Carolina",
-    "SD": "South Dakota",
-    "TN": "Tennessee",
-    "TX": "Texas",
-    "UT": "Utah",
-    "VT": "Vermont",
-    "VA": "Virginia",
-    "WA": "Washington",
-    "WV": "West Virginia",
-    "WI": "Wisconsin",
-    "WY": "Wyoming",
-    "DC": "District of Columbia",
-    "PR": "Puerto Rico",
-    "GU": "Guam",
-    "VI": "U.S. Virgin Islands",
-    "AS": "American Samoa",
-    "MP": "Northern Mariana Islands",
-    "AA": "Armed Forces Americas",
-    "AE": "Armed Forces Europe",
-    "AP": "Armed Forces Pacific",
-}
-
-# ISO 3166-1 alpha-2.
-_ISO_3166 = """
-    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
-    BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM
-    DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS
-    GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN
-    KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ
-    MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM
-    PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
-    SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI
-    VN VU WF WS YE YT ZA ZM ZW
-"""
-COUNTRY_CODES = frozenset(_ISO_3166.split())
-# Country names as registrars write them; the rest must be given by their ISO code.
-COUNTRY_NAMES = {
-    "united states": "US",
-    "united states of america": "US",
-    "usa": "US",
-    "us": "US",
-    "america": "US",
-    "canada": "CA",
-    "mexico": "MX",
-    "united kingdom": "GB",
-    "uk": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "ireland": "IE",
-    "germany": "DE",
-    "france": "FR",
-    "switzerland": "CH",
-    "netherlands": "NL",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "belgium": "BE",
-    "luxembourg": "LU",
-    "italy": "IT",
-    "spain": "ES",
-    "portugal": "PT",
-    "sweden": "SE",
-    "norway": "NO",
-    "denmark": "DK",
-    "finland": "FI",
-    "austria": "AT",
-    "japan": "JP",
-    "china": "CN",
-    "hong kong": "HK",
-    "singapore": "SG",
-    "india": "IN",
-    "australia": "AU",
-    "new zealand": "NZ",
-    "brazil": "BR",
-    "argentina": "AR",
-    "israel": "IL",
-    "bermuda": "BM",
-    "cayman islands": "KY",
-    "bahamas": "BS",
-    "the bahamas": "BS",
-    "british virgin islands": "VG",
-    "south korea": "KR",
-    "korea": "KR",
-    "taiwan": "TW",
-    "south africa": "ZA",
-}
-
-_FLAGS = {
-    "": False,
-    "no": False,
-    "n": False,
-    "false": False,
-    "0": False,
-    "yes": True,
-    "y": True,
-    "true": True,
-    "1": True,
-    "x": True,
-}
-
-
-def _key(text: str) -> str:
-    """A heading or name compared without case, spaces or punctuation: "ZIP-Code" = "zip code"."""
-    return "".join(character for character in text.casefold() if character.isalnum())
-
-
-_STATE_CODES = {code: code for code in US_STATES}
-_STATE_CODES.update({_key(name): code for code, name in US_STATES.items()})
-_STATE_CODES.update({_key(code): code for code in US_STATES})
-_STATE_CODES["virginislands"] = "VI"
-_STATE_CODES["dc"] = "DC"
-_STATE_CODES["washingtondc"] = "DC"
-_COUNTRY_KEYS = {_key(name): code for name, code in COUNTRY_NAMES.items()}
-_SYNONYM_KEYS = {name: frozenset(map(_key, words)) for name, words in SYNONYMS.items()}
-
-_ZIP = re.compile(r"(\d{5})(?:[- ]?(\d{4}))?", re.ASCII)
-_ZIP_LOST_ZERO = re.compile(r"\d{3,4}(?:-?\d{4})?", re.ASCII)
-_EMAIL_LOCAL = re.compile(r"[^\s@\"(),:;<>\[\\\]]+")
-_EMAIL_DOMAIN = re.compile(r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}")
-_AMOUNT = re.compile(r"(?P<whole>\d{1,3}(?:,\d{3})+|\d+)?(?:\.(?P<cents>\d*))?", re.ASCII)
-_EUROPEAN_AMOUNT = re.compile(r"\d{1,3}(?:[. ]\d{3})*,\d{1,2}", re.ASCII)
-_GROUPED_AMOUNT = re.compile(r"[\d,]+(?:\.\d*)?", re.ASCII)
-_NOT_NUMBERS = frozenset({"nan", "snan", "inf", "infinity", "+inf", "+infinity"})
-_SPACES = re.compile(r" {2,}")
-
-
-class ColumnProblem(ValueError):
-    """The header lacks columns the list needs, or a mapping names columns the file lacks."""
-
-    def __init__(self, problems: Sequence[str], missing: Sequence[str] = ()):
-        self.problems = list(problems)
-        self.missing = list(missing)  # the required fields with no column
-        super().__init__(" ".join(self.problems))
-
-
-@dataclass(frozen=True)
-class ColumnIndex:
-    """Which column of the file holds each field (0-based), and the file's own headings."""
-
-    headers: tuple[str, ...]
-    positions: Mapping[str, int]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.positions
-
-    def header_for(self, name: str) -> str | None:
-        position = self.positions.get(name)
-        return None if position is None else self.headers[position]
-
-
-def resolve_columns(headers: Sequence[str], mapping: dict[str, str] | None = None) -> ColumnIndex:
-    """Find each field's column: by `mapping` (field -> the file's heading), else by synonyms.
-
-    Raises ColumnProblem naming every required field that has no column, with the headings
-    that were looked for, and every mapping entry that does not fit the file.
-    """
-    headers = tuple(headers)
-    problems = []
-    positions: dict[str, int] = {}
-    for name, heading in (mapping or {}).items():
-        if name not in SYNONYMS:
-            problems.append(
-                f"The column mapping names “{name}”, which is not a field of a List of Holders "
-                f"(the fields are {', '.join(FIELDS)})."
-            )
-            continue
-        position = _find_heading(headers, heading)
-        if position is None:
-            problems.append(
-                f"The column mapping reads the {LABELS[name]} from a column “{heading}”, but "
-                f"the file has no such column; its columns are {_quoted(headers)}."
-            )
-        elif position in positions.values():
-            other = next(f for f, p in positions.items() if p == position)
-            problems.append(
-                f"The column mapping reads both the {LABELS[other]} and the {LABELS[name]} "
-                f"from the column “{headers[position]}”; each field needs its own column."
-            )
-        else:
-            positions[name] = position
-    claimed = set(positions.values())
-    ambiguous = set()
-    for name, keys in _SYNONYM_KEYS.items():
-        if name in positions or (mapping and name in mapping):
-            continue
-        found = [
-            index
-            for index, heading in enumerate(headers)
-            if index not in claimed and _key(heading) in keys
-        ]
-        if len(found) > 1:
-            ambiguous.add(name)
-            problems.append(
-                f"More than one column could be the {LABELS[name]}: "
-                f"{_quoted(headers[index] for index in found)}. Give a column mapping that "
-                "names the right one."
-            )
-        elif found:
-            positions[name] = found[0]
-    required = REQUIRED if "country" in positions else REQUIRED + REQUIRED_WITHOUT_COUNTRY
-    missing = [name for name in required if name not in positions]
-    # A field named in the mapping or claimed by two columns is reported above already.
-    unexplained = [n for n in missing if n not in ambiguous and not (mapping and n in mapping)]
-    for name in unexplained:
-        problems.append(
-            f"The file has no column for the {LABELS[name]} (looked for a heading such as "
-            f"{_quoted(SYNONYMS[name], conjunction='or')})."
-        )
-    if "country" not in positions and set(unexplained) & set(REQUIRED_WITHOUT_COUNTRY):
-        problems.append(
-            "Without a country column every holder is taken to be in the United States, "
-            "which needs a state and ZIP code."
-        )
-    if unexplained:
-        problems.append(
-            f"The file's columns are {_quoted(headers)}; if one of them holds a missing "
-            "field under another heading, give a column mapping for it."
-        )
-    if problems:
-        raise ColumnProblem(problems, missing)
-    return ColumnIndex(headers=headers, positions=positions)
-
-
-def _find_heading(headers: Sequence[str], heading: str) -> int | None:
-    wanted = heading.strip()
-    for index, name in enumerate(headers):
-        if name.strip() == wanted:
-            return index
-    matches = [index for index, name in enumerate(headers) if _key(name) == _key(wanted)]
-    return matches[0] if len(matches) == 1 else None
-
-
-def _quoted(names: Iterable[str], conjunction: str = "and") -> str:
-    shown = [f"“{name}”" for name in names]
-    if len(shown) < 2:
-        return "".join(shown) or "none"
-    return f"{', '.join(shown[:-1])} {conjunction} {shown[-1]}"
-
-
-def _show(value: str) -> str:
-    """A value quoted in a message, cut short: a runaway cell should not fill the report."""
-    if len(value) > SHOWN_CHARACTERS:
-        value = value[: SHOWN_CHARACTERS - 1] + "…"
-    return f"“{value}”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -834,105 +490,18 @@ def _without_currency(text: str) -> str:
     return text.removeprefix("US$").removeprefix("$").strip()
 
 
-# -- the list as a whole ---------------------------------------------------------------------
+# The whole check, importable from one place as before the split (holders.imports, the admin).
+from holders.list_checks import ListProblem, check_list, content_fingerprint  # noqa: E402
 
-
-@dataclass
-class ListProblem:
-    code: str
-    message: str
-    overridable: bool = False
-
-
-def check_list(
-    *,
-    as_of: date,
-    received: date,
-    as_of_window_days: int | None,
-    total: Decimal,
-    outstanding: Decimal,
-) -> list[ListProblem]:
-    """The checks of §2.2(a) on the whole list: its as-of date and that it adds up.
-
-    `as_of_window_days` is None when the agreement states no window ("not more than 15 days
-    prior to the delivery"): then only an as-of date after receipt is wrong.
-
-    A total that differs from the amount outstanding can have a reason (a transfer between
-    the as-of date and the record of the outstanding amount), so a Responsible Officer may
-    accept it, recording why; the dates are terms of the agreement and cannot be waived here.
-    """
-    problems = []
-    if as_of > received:
-        problems.append(
-            ListProblem(
-                "as_of_after_receipt",
-                f"The list is as of {_day(as_of)}, after it was received on "
-                f"{_day(received)}; a list cannot describe holders on a future date.",
-            )
-        )
-    elif as_of_window_days is not None and (received - as_of).days > as_of_window_days:
-        problems.append(
-            ListProblem(
-                "as_of_too_early",
-                f"The list is as of {_day(as_of)}, {(received - as_of).days} days before "
-                f"it was received on {_day(received)}; §2.2(a): not more than "
-                f"{as_of_window_days} days prior to the delivery.",
-            )
-        )
-    if total != outstanding:
-        difference = total - outstanding
-        more_or_less = "more" if difference > 0 else "less"
-        problems.append(
-            ListProblem(
-                "total_mismatch",
-                f"The holdings add up to {_money(total)}, but {_money(outstanding)} is "
-                f"outstanding: {_money(abs(difference))} {more_or_less}. A Responsible Officer "
-                "may accept the list with the reason recorded.",
-                overridable=True,
-            )
-        )
-    return problems
-
-
-def _day(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.2f}".removesuffix(".00")
-
-
-# -- recognising a list already received -----------------------------------------------------
-
-
-def content_fingerprint(rows: Iterable[HolderRow]) -> str:
-    """A SHA-256 of what a list says, not how it is written: the same holders with the same
-    amounts give the same fingerprint in any order, encoding, layout or file format.
-
-    Each holder is hashed on its own and the hashes are added (modulo 2**256), which does not
-    depend on their order and needs no memory for a list of any length; the count goes in too.
-    Text is compared without case or runs of spaces, and an address without its line breaks.
-    """
-    sha256, from_bytes, normalize = hashlib.sha256, int.from_bytes, unicodedata.normalize
-    cents: dict[Decimal, str] = {}  # 250 and 250.00 are one key, and amounts repeat
-    accumulated = 0
-    count = 0
-    for row in rows:
-        text = (
-            f"{row.name}\0{row.address_lines}\0{row.city}\0{row.state}\0{row.postal_code}\0"
-            f"{row.country}\0{row.email}\0"
-        )
-        # lower() has a fast path for ASCII, casefold() none; on ASCII they agree.
-        text = text.lower() if text.isascii() else normalize("NFC", text).casefold()
-        if "  " in text or "\n" in text or "\t" in text:
-            text = " ".join(text.split()).replace(" \0", "\0").replace("\0 ", "\0")
-        amount = cents.get(row.amount)
-        if amount is None:
-            amount = _remember(cents, row.amount, f"{row.amount:.2f}")
-        flags = "G" * row.is_guarantor_affiliate + "T" * row.is_trustee_affiliate
-        digest = sha256(f"{text}{amount}\0{flags}".encode()).digest()
-        # The sum grows by a bit at most per doubling of the count: reduce it once, at the end.
-        accumulated += from_bytes(digest, "big")
-        count += 1
-    accumulated %= 1 << 256
-    return sha256(f"holders:{count}:{accumulated:064x}".encode()).hexdigest()
+__all__ = [
+    "FIELDS",
+    "ColumnIndex",
+    "ColumnProblem",
+    "HolderRow",
+    "ListProblem",
+    "RowProblem",
+    "RowValidator",
+    "check_list",
+    "content_fingerprint",
+    "resolve_columns",
+]
