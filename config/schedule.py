@@ -37,6 +37,15 @@ PERIODIC_JOBS = [
         crontab={"minute": "30", "hour": "5"},
     ),
     PeriodicJob(
+        name="workflow sweep",
+        task="trustee.tasks.workflows_sweep",
+        description="Opens List of Holders requests and annual reports that are due, marks "
+        "late ones and escalates them, makes defaults Events of Default when their cure period "
+        "ends, and lapses withholding not affirmed. Runs hourly: each run is idempotent and "
+        "catches up whatever a stopped beat missed.",
+        crontab={"minute": "45"},
+    ),
+    PeriodicJob(
         name="daily digest (safety net)",
         task="trustee.tasks.send_digests",
         description="Sends any officer's digest the sweep did not (at most one a day each).",

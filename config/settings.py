@@ -180,6 +180,19 @@ TRUSTDESK_DUE_SOON_DAYS = {
 }
 # Lists of Holders: the largest file accepted (refused by size before it is read), and
 # whether a superseded list is destroyed as soon as a newer one is imported (§2.2(a) allows it).
+# Workflows (trustee/workflows.py): how many days before a semiannual List of Holders is due
+# the Guarantor is sent its reminder; how often an overdue duty is escalated again; how long a
+# determination to withhold a notice of default (§2.7(a)) stands before it must be affirmed.
+TRUSTDESK_REQUEST_LEAD_DAYS = {
+    "holder_list": 30,
+    **env.json("TRUSTDESK_REQUEST_LEAD_DAYS", default={}),
+}
+TRUSTDESK_ESCALATE_EVERY_DAYS = {
+    "list_request": 7,
+    "annual_report": 7,
+    **env.json("TRUSTDESK_ESCALATE_EVERY_DAYS", default={}),
+}
+TRUSTDESK_WITHHOLDING_REVIEW_DAYS = env.int("TRUSTDESK_WITHHOLDING_REVIEW_DAYS", default=90)
 TRUSTDESK_MAX_UPLOAD_BYTES = env.int("TRUSTDESK_MAX_UPLOAD_BYTES", default=1024**3)
 TRUSTDESK_DESTROY_SUPERSEDED_LISTS = env.bool("TRUSTDESK_DESTROY_SUPERSEDED_LISTS", default=False)
 FILE_UPLOAD_HANDLERS = [

@@ -25,3 +25,18 @@ def daily_sweep():
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
 def send_digests():
     digests.send_daily_digests(today=local_today(settings.TIME_ZONE, timezone.now()))
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
+def workflows_sweep():
+    """Open requests and reports that are due, mark what is late, escalate, move defaults."""
+    from trustee.workflows import workflows_sweep as sweep
+
+    return sweep(today=local_today(settings.TIME_ZONE, timezone.now()))
+
+
+@shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=60, max_retries=8)
+def send_escalation(step_id):
+    from trustee.escalations import escalation_send
+
+    escalation_send(step_id=step_id)

@@ -1,3 +1,3 @@
-from trustee.admin import agreements, obligations
+from trustee.admin import agreements, obligations, workflows
 
-__all__ = ["agreements", "obligations"]
+__all__ = ["agreements", "obligations", "workflows"]

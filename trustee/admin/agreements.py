@@ -143,7 +143,13 @@ class AgreementAdmin(admin.ModelAdmin):
     date_hierarchy = "dated_as_of"
     prepopulated_fields = {"slug": ["short_name"]}
     autocomplete_fields = ["deal"]
-    readonly_fields = ["terms_table", "related_from_others", "duty_timeline"]
+    readonly_fields = [
+        "in_default",
+        "terms_table",
+        "related_from_others",
+        "duty_timeline",
+        "workflow_history",
+    ]
     inlines = [
         AgreementPartyInline,
         SecurityInline,
@@ -164,11 +170,24 @@ class AgreementAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Status", {"fields": [("status", "terminated_on"), "termination_event"]}),
+        ("Status", {"fields": ["in_default", ("status", "terminated_on"), "termination_event"]}),
         ("Terms", {"fields": ["terms_table"]}),
         ("Duties: the past and the next 18 months", {"fields": ["duty_timeline"]}),
+        ("Workflows: requests, reports, defaults", {"fields": ["workflow_history"]}),
         ("Referred to by", {"fields": ["related_from_others"]}),
     ]
+
+    @admin.display(description="defaults")
+    def in_default(self, agreement):
+        from trustee.admin.workflows import default_banner
+
+        return (default_banner(agreement) if agreement.pk else "") or "No continuing default."
+
+    @admin.display(description="timeline")
+    def workflow_history(self, agreement):
+        from trustee.admin.workflows import workflow_timeline
+
+        return workflow_timeline(agreement) if agreement.pk else "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("deal")

@@ -10,6 +10,13 @@ from trustee.models.ops import Heartbeat
 from trustee.models.parties import NoticeAddress, Party, PartyContact
 from trustee.models.securities import Security, UnderwriterAllocation
 from trustee.models.terms import AgreementTerms, TermCitation
+from trustee.models.workflows import (
+    AnnualReport,
+    DefaultCase,
+    ListException,
+    ListRequest,
+    WorkflowStep,
+)
 
 __all__ = [
     "Agreement",
@@ -17,9 +24,13 @@ __all__ = [
     "AgreementParty",
     "AgreementRelation",
     "AgreementTerms",
+    "AnnualReport",
     "Deal",
+    "DefaultCase",
     "DigestDispatch",
     "Heartbeat",
+    "ListException",
+    "ListRequest",
     "NoticeAddress",
     "Obligation",
     "ObligationChange",
@@ -30,4 +41,5 @@ __all__ = [
     "TermCitation",
     "TrustOfficer",
     "UnderwriterAllocation",
+    "WorkflowStep",
 ]
