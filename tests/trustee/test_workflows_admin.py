@@ -134,3 +134,28 @@ def test_the_workflow_sweep_runs_as_a_task_through_a_real_worker(worker):
     workflows_sweep.delay()
     time.sleep(3)
     assert ListRequest.objects.filter(obligation=due).count() == 1
+
+
+def test_a_written_request_for_a_list_from_the_admin(hartford, client):
+    maker = make_officer("maker", superuser=True)
+    checker = make_officer("checker", superuser=True)
+    login(client, maker)
+    add = client.post(reverse("admin:trustee_listrequest_add"), {"agreement": hartford.pk})
+    request = ListRequest.objects.get()
+    assert add.status_code == 302 and request.on_demand and request.state == "scheduled"
+    login(client, checker)
+    send = reverse("admin:trustee_listrequest_act", args=[request.pk, "send"])
+    assert client.post(send, {}).status_code == 302
+    delivered = reverse("admin:trustee_listrequest_act", args=[request.pk, "delivered"])
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    refused = client.post(delivered, {"method": "first_class_mail", "delivered_on": future})
+    assert "in the future" in refused.content.decode()
+    today = timezone.localdate().isoformat()
+    assert (
+        client.post(delivered, {"method": "first_class_mail", "delivered_on": today}).status_code
+        == 302
+    )
+    request.refresh_from_db()
+    assert request.state == "requested" and request.obligation.kind == "holder_list_on_request"
+    page = client.get(reverse("admin:trustee_listrequest_change", args=[request.pk])).content
+    assert b"Link the list received" in page and delivered.encode() not in page

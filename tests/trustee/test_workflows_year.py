@@ -444,3 +444,26 @@ def test_illegal_transitions_are_refused_with_the_states_named(demo):
         with pytest.raises(TransitionRefused, match="Cannot go from “Cured”"):
             flows.default_withhold(case_id=case.pk, by=approver, rationale="Too late.")
     assert DefaultCase.objects.get(pk=case.pk).state == "cured"
+
+
+def test_a_list_imported_against_the_duty_is_linked_by_the_sweep_and_a_refused_one_is_not(demo):
+    hartford, _, preparer, _ = demo
+    security = hartford.securities.first()
+    security.amount_outstanding = Decimal("100000000")
+    security.save()
+    sweep_until(date(2027, 1, 16))
+    request = ListRequest.objects.get(agreement=hartford, due_on__month=2)
+    with at(date(2027, 2, 1)):
+        delivered = deliver_list(
+            request, as_of=date(2027, 1, 25), received=date(2027, 2, 1), by=preparer
+        )
+        flows.workflows_sweep()
+    request.refresh_from_db()
+    assert request.state == "received" and request.holder_list == delivered
+    with at(date(2027, 2, 2)):
+        flows.list_request_reopen(request_id=request.pk, by=preparer, reason="Wrong security.")
+        flows.workflows_sweep()
+    request.refresh_from_db()
+    assert request.state == "requested" and request.holder_list is None
+    with pytest.raises(TransitionRefused, match="not received"):
+        flows.list_request_accept(request_id=request.pk, by=preparer)

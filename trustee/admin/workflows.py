@@ -136,6 +136,7 @@ class Action:
     # (case, user, form) -> None: calls the workflow function
     run: Callable
     states: tuple[str, ...]  # shown while the case is in one of these
+    applies: Callable | None = None  # and, if given, while this is true of the case
 
 
 def _history(workflow, case):
@@ -168,9 +169,37 @@ class WorkflowAdmin(admin.ModelAdmin):
     workflow: str = ""
     actions_by_name: dict[str, Action] = {}
     change_form_template = "admin/trustee/workflow_change_form.html"
+    # A case an officer starts by hand: its form, and (user, form) -> case.
+    add_form: type[forms.Form] | None = None
+    add_title = ""
+    add_run: Callable | None = None
 
     def has_add_permission(self, request):
-        return False
+        return self.add_form is not None and self.has_change_permission(request)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.add_form(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                case = type(self).add_run(request.user, form)
+            except ValidationError as refusal:
+                _show_refusal(form, refusal)
+            else:
+                messages.success(request, f"Recorded: {case} ({case.get_state_display()}).")
+                meta = self.model._meta
+                return redirect(
+                    reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[case.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": self.add_title,
+            "form": form,
+            "history": "",
+        }
+        return render(request, "admin/trustee/workflow_act.html", context)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -201,7 +230,7 @@ class WorkflowAdmin(admin.ModelAdmin):
             buttons = [
                 (reverse(name, args=[case.pk, key]), action.label)
                 for key, action in self.actions_by_name.items()
-                if case.state in action.states
+                if case.state in action.states and (action.applies is None or action.applies(case))
             ]
         context = {**(extra_context or {}), "workflow_buttons": buttons}
         return super().change_view(request, object_id, form_url, extra_context=context)
@@ -221,12 +250,7 @@ class WorkflowAdmin(admin.ModelAdmin):
             try:
                 step.run(case, request.user, form)
             except ValidationError as refusal:
-                for field, errors in getattr(refusal, "message_dict", {"__all__": []}).items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-                if not hasattr(refusal, "message_dict"):
-                    for error in refusal.messages:
-                        form.add_error(None, error)
+                _show_refusal(form, refusal)
             else:
                 messages.success(request, f"{case}: {step.label} — done.")
                 return redirect(
@@ -246,6 +270,17 @@ class WorkflowAdmin(admin.ModelAdmin):
         return render(request, "admin/trustee/workflow_act.html", context)
 
 
+def _show_refusal(form, refusal):
+    """A workflow's refusal on the form: by field where it names one, else at the top."""
+    if hasattr(refusal, "error_dict"):
+        for field, errors in refusal.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in refusal.messages:
+            form.add_error(None, error)
+
+
 def _case_link(case):
     meta = case._meta
     url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[case.pk])
@@ -255,9 +290,21 @@ def _case_link(case):
 S = rules.ListState
 
 
+class DemandForm(forms.Form):
+    agreement = forms.ModelChoiceField(queryset=Agreement.objects.filter(terms__isnull=False))
+    details = _text("what the request says (empty: the standard §2.2(a)(ii) text)", False)
+
+
 @admin.register(ListRequest)
 class ListRequestAdmin(WorkflowAdmin):
     workflow = WorkflowStep.Workflow.LIST_REQUEST
+    add_form = DemandForm
+    add_title = "Request a List of Holders in writing (§2.2(a)(ii))"
+
+    @staticmethod
+    def add_run(user, form):
+        return flows.list_request_demand(by=user, **form.cleaned_data)
+
     list_display = ["agreement", "due_on", "on_demand", "state", "escalations", "opened_on"]
     list_filter = ["state", "on_demand", "agreement"]
     date_hierarchy = "due_on"
@@ -273,6 +320,7 @@ class ListRequestAdmin(WorkflowAdmin):
             DeliveredForm,
             lambda c, u, f: flows.list_request_delivered(request_id=c.pk, by=u, **f.cleaned_data),
             (S.REQUESTED,),
+            lambda c: c.on_demand and not c.obligation_id,
         ),
         "received": Action(
             "Link the list received",
@@ -365,6 +413,13 @@ class RecordDefaultForm(forms.Form):
 @admin.register(DefaultCase)
 class DefaultCaseAdmin(WorkflowAdmin):
     workflow = WorkflowStep.Workflow.DEFAULT
+    add_form = RecordDefaultForm
+    add_title = "Record a default"
+
+    @staticmethod
+    def add_run(user, form):
+        return flows.default_record(by=user, **form.cleaned_data)
+
     list_display = [
         "agreement",
         "occurred",
@@ -412,34 +467,6 @@ class DefaultCaseAdmin(WorkflowAdmin):
     @admin.display(description="occurred", ordering="event__occurred_on")
     def occurred(self, case):
         return case.event.occurred_on
-
-    def has_add_permission(self, request):
-        return self.has_change_permission(request)
-
-    def add_view(self, request, form_url="", extra_context=None):
-        form = RecordDefaultForm(request.POST if request.method == "POST" else None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                case = flows.default_record(by=request.user, **form.cleaned_data)
-            except ValidationError as refusal:
-                if hasattr(refusal, "message_dict"):
-                    for field, errors in refusal.message_dict.items():
-                        for error in errors:
-                            form.add_error(field if field in form.fields else None, error)
-                else:
-                    for error in refusal.messages:
-                        form.add_error(None, error)
-            else:
-                messages.success(request, f"Recorded: {case} ({case.get_state_display()}).")
-                return redirect(reverse("admin:trustee_defaultcase_change", args=[case.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": "Record a default",
-            "form": form,
-            "history": "",
-        }
-        return render(request, "admin/trustee/workflow_act.html", context)
 
 
 def workflow_timeline(agreement):

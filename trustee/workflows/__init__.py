@@ -37,6 +37,7 @@ from trustee.workflows.list_requests import (
     list_request_received,
     list_request_reopen,
     list_request_send,
+    list_requests_link_received,
     list_requests_open,
     list_requests_overdue,
 )
@@ -56,6 +57,7 @@ def workflows_sweep(*, today: date | None = None) -> dict[str, int]:
     today = today_or_now(today)
     return {
         "list_requests_opened": list_requests_open(today=today),
+        "list_requests_received": list_requests_link_received(today=today),
         "list_requests_late": list_requests_overdue(today=today),
         "reports_opened": reports_open(today=today),
         "reports_late": reports_overdue(today=today),
@@ -81,6 +83,7 @@ __all__ = [
     "list_request_received",
     "list_request_reopen",
     "list_request_send",
+    "list_requests_link_received",
     "list_requests_open",
     "list_requests_overdue",
     "report_answer",

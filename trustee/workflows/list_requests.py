@@ -353,6 +353,11 @@ def list_request_reopen(*, request_id, by, reason, today: date | None = None):
         new = rules.ListState.OVERDUE if late else rules.ListState.REQUESTED
         if late and request.overdue_since is None:
             request.overdue_since = request.due_on + timedelta(days=1)
+        if request.holder_list_id:
+            # A refused list does not fulfil the duty: the sweep must not link it again.
+            from holders.models import HolderList
+
+            HolderList.objects.filter(pk=request.holder_list_id).update(fulfils=None)
         request.holder_list = None
         _list_move(
             request, new, by=by, on=today, comment=reason, fields=["holder_list", "overdue_since"]
@@ -387,3 +392,42 @@ def list_request_excuse(*, request_id, by, exception, note, today: date | None =
                 reason=f"Not required — {clause}. {note.strip()}",
             )
     return request
+
+
+def list_requests_link_received(*, today: date | None = None) -> int:
+    """A list imported against the request's duty (HolderList.fulfils) moves the request to
+    received without an officer having to link it by hand."""
+    from holders.models import HolderList
+
+    today = today_or_now(today)
+    linked = 0
+    waiting = ListRequest.objects.filter(
+        state__in=[s for s in rules.LIST_OPEN if s != rules.ListState.RECEIVED],
+        obligation__isnull=False,
+    ).values_list("pk", "obligation_id")
+    for pk, obligation_id in list(waiting):
+        delivered = (
+            HolderList.objects.filter(fulfils_id=obligation_id)
+            .exclude(status=HolderList.Status.FAILED)
+            .order_by("-received_on", "-pk")
+            .first()
+        )
+        if delivered is None:
+            continue
+        with transaction.atomic():
+            request = ListRequest.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if request is None or request.state == rules.ListState.RECEIVED:
+                continue
+            request.holder_list = delivered
+            _list_move(
+                request,
+                rules.ListState.RECEIVED,
+                by=None,
+                on=today,
+                comment=f"List as of {delivered.as_of:%Y-%m-%d} received "
+                f"{delivered.received_on:%Y-%m-%d} against this duty "
+                f"({delivered.get_status_display().lower()}).",
+                fields=["holder_list"],
+            )
+            linked += 1
+    return linked

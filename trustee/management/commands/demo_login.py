@@ -8,6 +8,8 @@ from django.db import transaction
 from trustee.models import TrustOfficer
 
 USERNAME = "demo"
+# A second officer, so that maker-checker (one prepares, another approves) can be walked.
+CHECKER = ("demo-checker", "Demo", "Checker", "Senior Vice President (demo)")
 
 
 class Command(BaseCommand):
@@ -27,16 +29,26 @@ class Command(BaseCommand):
             secret_file.touch(mode=0o600)
             secret_file.write_text(password + "\n")
         with transaction.atomic():
-            user, _ = get_user_model().objects.get_or_create(
-                username=USERNAME,
-                defaults={"first_name": "Demo", "last_name": "Officer", "email": "demo@localhost"},
-            )
-            user.is_staff = user.is_superuser = user.is_active = True
-            if not user.check_password(password):
-                user.set_password(password)
-            user.save()
-            TrustOfficer.objects.get_or_create(
-                user=user,
-                defaults={"title": "Vice President (demo)", "is_responsible_officer": True},
-            )
+            for username, first, last, title in (
+                (USERNAME, "Demo", "Officer", "Vice President (demo)"),
+                CHECKER,
+            ):
+                self._officer(username, first, last, title, password)
         self.stdout.write(f"Demo officer: username {USERNAME}  password {password}")
+        self.stdout.write(
+            f"Second officer (approves what the first prepares): username {CHECKER[0]}  "
+            "same password"
+        )
+
+    def _officer(self, username, first, last, title, password):
+        user, _ = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@localhost"},
+        )
+        user.is_staff = user.is_superuser = user.is_active = True
+        if not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        TrustOfficer.objects.get_or_create(
+            user=user, defaults={"title": title, "is_responsible_officer": True}
+        )
