@@ -1,8 +1,12 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from notices.kinds import KINDS
@@ -12,6 +16,7 @@ from notices.rendering import render as render_notice
 from notices.workflows import (
     NoticeRefused,
     deliveries_resend_failed,
+    letters_mailed,
     notice_approve,
     notice_context,
     notice_create,
@@ -25,6 +30,22 @@ class NoticeForm(forms.ModelForm):
     class Meta:
         model = Notice
         fields = ["kind", "agreement", "security", "holder_list", "title", "details"]
+
+
+class RecordMailingForm(forms.Form):
+    mailed_on = forms.DateField(
+        label="Date mailed",
+        widget=AdminDateWidget,
+        help_text="The day the letters were deposited in the mail, first class postage prepaid.",
+    )
+
+
+# The files a notice keeps, by the name of their download: (field, content type, file name).
+DOWNLOADS = {
+    "letters.pdf": ("letters_file", "application/pdf", "{reference}-letters.pdf"),
+    "manifest.pdf": ("manifest_pdf", "application/pdf", "{reference}-certificate-of-mailing.pdf"),
+    "manifest.csv": ("manifest_csv", "text/csv", "{reference}-mailing-manifest.csv"),
+}
 
 
 @admin.register(Notice)
@@ -52,6 +73,7 @@ class NoticeAdmin(admin.ModelAdmin):
         "approved_by",
         "approved_at",
         "delivery_counts",
+        "letters",
         "failures",
         "preview_link",
     ]
@@ -81,25 +103,81 @@ class NoticeAdmin(admin.ModelAdmin):
 
     @admin.display(description="deliveries")
     def delivery_counts(self, notice):
-        counts = dict(
-            Delivery.objects.filter(notice=notice).values_list("state").annotate(n=Count("id"))
+        rows = (
+            Delivery.objects.filter(notice=notice)
+            .values_list("channel", "state")
+            .annotate(n=Count("id"))
+            .order_by("channel", "state")
         )
-        if not counts:
+        by_channel: dict[str, list[str]] = {}
+        for channel, state, n in rows:
+            by_channel.setdefault(channel, []).append(f"{n:,} {state}")
+        if not by_channel:
             return "—"
-        return ", ".join(f"{n:,} {state}" for state, n in sorted(counts.items()))
+        labels = dict(Delivery.Channel.choices)
+        return "; ".join(
+            f"{labels.get(channel, channel)}: {', '.join(parts)}"
+            for channel, parts in by_channel.items()
+        )
+
+    @admin.display(description="letters")
+    def letters(self, notice):
+        status = notice.letters_status
+        Letters = Notice.Letters
+        if not notice.pk or status == Letters.NONE:
+            return "—"
+        if status in (Letters.PENDING, Letters.PREPARING):
+            text = "being prepared"
+            if notice.letters_error:
+                return format_html("{} (last attempt: {})", text, notice.letters_error)
+            return text
+        if status == Letters.FAILED:
+            return f"failed: {notice.letters_error}"
+        letters_link = self._download_link(notice, "letters.pdf", "Letters PDF")
+        ready = format_html(
+            "ready ({} letters, {} pages, SHA-256 {}) · {}",
+            f"{notice.letters_count:,}",
+            f"{notice.letters_pages:,}",
+            notice.letters_sha256[:16],
+            letters_link,
+        )
+        if status == Letters.READY:
+            url = reverse("admin:notices_notice_mailing", args=[notice.pk])
+            return format_html('{} · <a class="button" href="{}">Record mailing</a>', ready, url)
+        counts = notice.manifest_counts
+        return format_html(
+            "{}<br>mailed on {} by {} ({} addressees: {} domestic, {} foreign) · {} · {}",
+            ready,
+            notice.letters_mailed_on,
+            notice.letters_mailed_by.get_full_name() or notice.letters_mailed_by.get_username(),
+            f"{counts.get('addressees', 0):,}",
+            f"{counts.get('domestic', 0):,}",
+            f"{counts.get('foreign', 0):,}",
+            self._download_link(notice, "manifest.pdf", "Certificate of mailing (PDF)"),
+            self._download_link(notice, "manifest.csv", "Mailing manifest (CSV)"),
+        )
+
+    @staticmethod
+    def _download_link(notice, what, label):
+        url = reverse("admin:notices_notice_download", args=[notice.pk, what])
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description="failed deliveries")
     def failures(self, notice):
         failed = Delivery.objects.filter(notice=notice, state=Delivery.State.FAILED)
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            ((d.recipient_name, d.email, d.last_error) for d in failed[:SHOWN_FAILURES]),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (d.recipient_name, d.get_channel_display(), d.email, d.last_error)
+                for d in failed[:SHOWN_FAILURES]
+            ),
         )
         if not rows:
             return "—"
         return format_html(
-            "<table><tr><th>to</th><th>address</th><th>error</th></tr>{}</table>", rows
+            "<table><tr><th>to</th><th>channel</th><th>address</th><th>error</th></tr>{}</table>",
+            rows,
         )
 
     @admin.display(description="preview")
@@ -113,8 +191,77 @@ class NoticeAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/preview/", view(self.preview_view), name="notices_notice_preview"),
+            path(
+                "<int:pk>/files/<str:what>",
+                view(self.download_view),
+                name="notices_notice_download",
+            ),
+            path("<int:pk>/mailing/", view(self.mailing_view), name="notices_notice_mailing"),
             *super().get_urls(),
         ]
+
+    def download_view(self, request, pk, what):
+        """The notice's letters and manifest, to those who may view notices: these files hold
+        every holder's address, so they are never served from a public MEDIA_URL."""
+        notice = get_object_or_404(Notice, pk=pk)
+        if not self.has_view_permission(request, notice):
+            raise PermissionDenied
+        if what not in DOWNLOADS:
+            raise Http404("No such file.")
+        field, content_type, file_name = DOWNLOADS[what]
+        stored = getattr(notice, field)
+        if not stored:
+            raise Http404(f"{notice.reference} has no {what} yet.")
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError as error:
+            raise Http404(f"The file {stored.name} is missing from the storage.") from error
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=file_name.format(reference=notice.reference),
+            content_type=content_type,
+        )
+
+    def mailing_view(self, request, pk):
+        notice = get_object_or_404(Notice, pk=pk)
+        if not self.has_change_permission(request, notice):
+            raise PermissionDenied
+        change_url = reverse("admin:notices_notice_change", args=[notice.pk])
+        if request.method == "POST":
+            form = RecordMailingForm(request.POST)
+            if form.is_valid():
+                try:
+                    letters_mailed(
+                        notice_id=notice.pk,
+                        by=request.user,
+                        mailed_on=form.cleaned_data["mailed_on"],
+                    )
+                except NoticeRefused as error:
+                    # A refusal about the date goes under the field, any other above the form.
+                    form.add_error(None, error)
+                else:
+                    self.message_user(
+                        request,
+                        f"{notice.reference}: mailing recorded; the certificate of mailing is "
+                        "ready to download.",
+                    )
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = RecordMailingForm(initial={"mailed_on": timezone.localdate()})
+        return render(
+            request,
+            "admin/notices/notice/record_mailing.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Record the mailing of {notice.reference}'s letters",
+                "notice": notice,
+                "form": form,
+                "media": self.media + form.media,
+                "change_url": change_url,
+                "opts": self.model._meta,
+            },
+        )
 
     def preview_view(self, request, pk):
         notice = get_object_or_404(Notice, pk=pk)

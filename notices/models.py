@@ -49,8 +49,55 @@ class Notice(models.Model):
     frozen_letter = models.TextField(blank=True, editable=False)
     frozen_context = models.JSONField(default=dict, blank=True, editable=False)
 
+    # The first-class letters: one PDF of every letter delivery, made by a mail task after the
+    # approval (notices/workflows.py `letters_prepare`), then mailed by an officer, who records
+    # it (`letters_mailed`), which makes the mailing manifest: the certificate of mailing.
+    class Letters(models.TextChoices):
+        NONE = "", "No letters"
+        PENDING = "pending", "Being prepared"
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready to mail"
+        FAILED = "failed", "Failed"
+        MAILED = "mailed", "Mailed"
+
+    letters_status = models.CharField(
+        max_length=10, choices=Letters.choices, default=Letters.NONE, blank=True, editable=False
+    )
+    # Who holds the claim to make the PDF: a task records its PDF only while its token is still
+    # the one here, so a task that a sweep presumed dead can never overwrite a newer record.
+    letters_claim = models.CharField(max_length=32, blank=True, editable=False)
+    letters_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    letters_file = models.FileField(max_length=255, blank=True, editable=False)
+    letters_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    letters_pages = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    letters_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    letters_generated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    letters_error = models.TextField(blank=True, editable=False)
+    letters_mailed_on = models.DateField(null=True, blank=True, editable=False)
+    letters_mailed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    letters_mailed_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    manifest_pdf = models.FileField(max_length=255, blank=True, editable=False)
+    manifest_csv = models.FileField(max_length=255, blank=True, editable=False)
+    manifest_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    # As write_manifest returns them: addressees, domestic, foreign, pages.
+    manifest_counts = models.JSONField(default=dict, blank=True, editable=False)
+
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["letters_status"],
+                name="notice_letters_unfinished",
+                condition=Q(letters_status__in=["pending", "preparing"]),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference}: {self.title}"

@@ -1,8 +1,9 @@
 """Thin Celery tasks of the notices app, all on the mail queue (config/queues.py)."""
 
 from celery import shared_task
+from django.db import DatabaseError
 
-from notices import sending
+from notices import sending, workflows
 from notices.models import Delivery
 
 CHUNK = 500
@@ -26,9 +27,26 @@ def send_deliveries(delivery_ids):
     sending.send_deliveries(delivery_ids)
 
 
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OSError, DatabaseError),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=6,
+)
+def prepare_letters(notice_id):
+    # A full disk or a lost database connection is worth another try soon; anything else waits
+    # for the sweep (workflows.LETTERS_STUCK_AFTER), its error shown on the notice meanwhile.
+    workflows.letters_prepare(notice_id=notice_id)
+
+
 @shared_task(ignore_result=True)
 def sweep_deliveries():
     _enqueue(sending.due_for_sending(), mark=False)
+    # Letters whose task was lost (broker down at approval, worker killed) are found here too:
+    # one sweep, already on beat's schedule, for everything the mail queue owes.
+    for notice_id in workflows.letters_requeue_stale():
+        prepare_letters.delay(notice_id)
 
 
 def _enqueue(ids, mark=True):

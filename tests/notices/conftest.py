@@ -7,6 +7,9 @@ from email import message_from_bytes
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.factories import make_party
+from trustee.models import AgreementParty, Party
+
 
 class Recorder:
     """Accepts every message unless told to refuse the next ones with a given reply."""
@@ -49,3 +52,36 @@ def smtp_server(settings):
     recorder.port = settings.EMAIL_PORT
     yield recorder
     controller.stop()
+
+
+@pytest.fixture(autouse=True)
+def worker_media_root(media, settings, monkeypatch):
+    """A worker started by a test (another process) writes its letters into the test's own
+    MEDIA_ROOT too, never into var/."""
+    monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))
+
+
+@pytest.fixture
+def trustee_bank(security):
+    bank = make_party(
+        name="Wilmington Trust Company",
+        kind=Party.Kind.TRUSTEE_BANK,
+        address_lines="Rodney Square North\n1100 North Market Street",
+        city="Wilmington",
+        state="DE",
+        postal_code="19890",
+    )
+    AgreementParty.objects.create(agreement=security.agreement, party=bank, role="trustee")
+    return bank
+
+
+@pytest.fixture
+def eager():
+    """Tasks enqueued by .delay() run at once in this process: the on_commit enqueue of the
+    approval is followed through without a broker."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before
