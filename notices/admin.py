@@ -265,6 +265,8 @@ class NoticeAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, pk):
         notice = get_object_or_404(Notice, pk=pk)
+        if not self.has_view_permission(request, notice):
+            raise PermissionDenied
         kind = KINDS[notice.kind]
         if notice.status == Notice.Status.DRAFT:
             # What approval would freeze now: the current templates and context.
@@ -303,12 +305,8 @@ class NoticeAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resend failed e-mails only")
     def resend_failed(self, request, queryset):
-        from notices.tasks import dispatch_notice
-
         for notice in queryset:
             count = deliveries_resend_failed(notice_id=notice.pk, by=request.user)
-            if count:
-                dispatch_notice.delay(notice.pk)
             self.message_user(request, f"{notice.reference}: {count} failed e-mail(s) requeued.")
 
 

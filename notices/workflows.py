@@ -4,6 +4,7 @@ creates every delivery in the same transaction: the outbox), then delivered by t
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
 from datetime import datetime, time, timedelta
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +31,9 @@ from notices.models import Delivery, Notice
 from notices.rendering import freeze, render, template_sources, thaw
 from trustee.models import NoticeAddress
 
+log = logging.getLogger(__name__)
 BATCH = 5_000
+REFERENCE_ATTEMPTS = 5
 
 
 class NoticeRefused(ValidationError):
@@ -42,18 +45,25 @@ def notice_create(*, kind, agreement, title, details, by, security=None, holder_
         raise NoticeRefused({"kind": f"Unknown kind of notice “{kind}”."})
     if KINDS[kind].audience == "holders" and security is None and holder_list is None:
         raise NoticeRefused({"security": "A notice to Holders needs the security it concerns."})
-    with transaction.atomic():
-        notice = Notice.objects.create(
-            kind=kind,
-            agreement=agreement,
-            security=security or (holder_list.security if holder_list else None),
-            holder_list=holder_list,
-            reference=_next_reference(kind),
-            title=title,
-            details=details,
-            created_by=by,
-        )
-    return notice
+    # Two notices made at the same moment can compute the same next reference: the unique
+    # index refuses the second, which takes the next number.
+    for attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                return Notice.objects.create(
+                    kind=kind,
+                    agreement=agreement,
+                    security=security or (holder_list.security if holder_list else None),
+                    holder_list=holder_list,
+                    reference=_next_reference(kind),
+                    title=title,
+                    details=details,
+                    created_by=by,
+                )
+        except IntegrityError:
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    return None  # not reached: the last attempt returns or raises
 
 
 def _next_reference(kind):
@@ -232,10 +242,19 @@ def _guarantor_deliveries(notice, kind):
 
 
 def deliveries_resend_failed(*, notice_id, by):
-    """Put the notice's failed e-mails back in the queue; sent ones are never touched."""
-    return Delivery.objects.filter(
-        notice_id=notice_id, channel=Delivery.Channel.EMAIL, state=Delivery.State.FAILED
-    ).update(state=Delivery.State.QUEUED, next_attempt_at=None, attempts=0)
+    """Put the notice's failed e-mails back in the queue; sent ones are never touched. Under
+    the notice's lock, so that two officers pressing the button at once requeue them once."""
+    from notices.tasks import dispatch_notice
+
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        count = Delivery.objects.filter(
+            notice=notice, channel=Delivery.Channel.EMAIL, state=Delivery.State.FAILED
+        ).update(state=Delivery.State.QUEUED, next_attempt_at=None, attempts=0, last_error="")
+        if count:
+            log.info("%s: %s failed e-mail(s) requeued by %s", notice.reference, count, by)
+            transaction.on_commit(lambda: dispatch_notice.delay(notice.pk))
+    return count
 
 
 # -- letters and the certificate of mailing ----------------------------------------------------

@@ -61,3 +61,22 @@ def test_draft_preview_approve_and_follow(
     page = as_checker.get(f"/admin/notices/notice/{notice.pk}/change/").content.decode()
     assert "50 queued" in page
     assert as_checker.get("/admin/notices/delivery/?state__exact=queued").status_code == 200
+
+
+def test_the_preview_needs_the_permission_to_view_notices(security):
+    imported(security, HEADER + rows(3))
+    maker = make_officer("maker")
+    from notices.workflows import notice_create
+
+    notice = notice_create(
+        kind="default_notice",
+        agreement=security.agreement,
+        security=security,
+        title="Covenant default",
+        details="Private until approved.",
+        by=maker.user,
+    )
+    clerk = Client()
+    clerk.force_login(make_officer("clerk").user)  # staff, but no permission on notices
+    assert clerk.get(f"/admin/notices/notice/{notice.pk}/preview/").status_code == 403
+    assert logged_in(maker).get(f"/admin/notices/notice/{notice.pk}/preview/").status_code == 200

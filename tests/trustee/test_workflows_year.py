@@ -16,6 +16,7 @@ from holders.imports import import_holder_list
 from holders.intake import holder_list_receive
 from holders.models import Holder, HolderList
 from holders.votes import solicitation_open, vote_record
+from notices.workflows import letters_prepare
 from trustee import workflows as flows
 from trustee.escalations import escalation_send
 from trustee.models import (
@@ -242,7 +243,11 @@ def test_the_report_cycle_both_ways(demo):
         with pytest.raises(TransitionRefused, match="cannot approve"):
             flows.report_approve(report_id=hsb_report.pk, by=preparer)
         flows.report_approve(report_id=hsb_report.pk, by=approver)
+    hsb_report.refresh_from_db()
     with at(date(2027, 5, 24)):
+        with pytest.raises(TransitionRefused, match="not ready to mail"):
+            flows.report_mailed(report_id=hsb_report.pk, by=preparer, mailed_on=date(2027, 5, 24))
+        letters_prepare(notice_id=hsb_report.notice_id)  # the mail task, as approval enqueues it
         flows.report_mailed(report_id=hsb_report.pk, by=preparer, mailed_on=date(2027, 5, 24))
         flows.report_filed(
             report_id=hsb_report.pk,
@@ -254,6 +259,7 @@ def test_the_report_cycle_both_ways(demo):
     assert steps(hsb_report, "annual_report") == ["open", "draft", "approved", "mailed", "filed"]
     assert hsb_report.obligation.status == "done"
     assert hsb_report.notice.deliveries.count() > 0
+    assert hsb_report.notice.letters_status == "mailed" and hsb_report.notice.manifest_pdf
 
     # Hartford: opened July 1; nothing to report → no report required, on the record.
     sweep_until(date(2027, 7, 1), date(2027, 5, 15))

@@ -174,8 +174,20 @@ def report_mailed(*, report_id, by, mailed_on, today: date | None = None):
     today = today_or_now(today)
     if mailed_on > today:
         raise TransitionRefused({"mailed_on": "This date is in the future."})
+    from notices.models import Notice
+    from notices.workflows import NoticeRefused, letters_mailed
+
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().get(pk=report_id)
+        report = AnnualReport.objects.select_for_update().select_related("notice").get(pk=report_id)
+        if report.state != rules.ReportState.APPROVED:
+            raise TransitionRefused(f"{report}: only an approved report can be mailed.")
+        # The letters' mailing is recorded on the notice, which writes the certificate of
+        # mailing: the report's proof. Recorded there already, it is not recorded twice.
+        if report.notice.letters_status != Notice.Letters.MAILED:
+            try:
+                letters_mailed(notice_id=report.notice_id, by=by, mailed_on=mailed_on)
+            except NoticeRefused as refusal:
+                raise TransitionRefused(refusal.messages) from None
         report.mailed_on = mailed_on
         _report_move(
             report,
@@ -188,7 +200,8 @@ def report_mailed(*, report_id, by, mailed_on, today: date | None = None):
         obligation_complete(
             obligation_id=report.obligation_id,
             by=by,
-            evidence=f"Report {report.notice.reference} mailed to the Holders.",
+            evidence=f"Report {report.notice.reference} mailed to the Holders; certificate of "
+            "mailing on the notice.",
             completed_on=mailed_on,
         )
     return report
