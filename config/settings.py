@@ -39,11 +39,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_celery_beat",
+    "axes",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
     "trustee",
     "holders",
     "notices",
 ]
 
+PGHISTORY_MIDDLEWARE = "pghistory.middleware.HistoryMiddleware"
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -52,7 +57,34 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: counts failed logins and locks the account out.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# The audit trail (django-pghistory): database triggers write an event for every insert,
+# update and delete of the tracked models, bulk updates and raw SQL included; the event
+# tables refuse updates and deletes (append only), so the history cannot be rewritten
+# through the application. PostgreSQL only: the SQLite demo keeps no trail.
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_DEFAULT_TRACKERS = None
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2 for new passwords; the others only to verify (and then upgrade) older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Login throttling: an account (per username and address) is locked after this many failed
+# logins, for this long.
+AXES_FAILURE_LIMIT = env.int("TRUSTDESK_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("TRUSTDESK_LOGIN_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -92,6 +124,9 @@ else:
     # A second connection to the same database, committing on its own, so that a long
     # import can report its progress while its own transaction is still open.
     DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+    # Attaches the logged-in user and the URL to every history event a request causes; the
+    # trail's triggers are PostgreSQL's, and so is the session variable this sets.
+    MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), PGHISTORY_MIDDLEWARE)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -63,3 +63,10 @@ def holder_rows_csv(holders):
         "is_trustee_or_affiliate",
     ).iterator(chunk_size=5000):
         yield writer.writerow([safe_cell(cell) for cell in h])
+
+
+def export_record(*, holder_list, what: str, rows: int, by):
+    """Record that holder data is leaving the system, before it is served."""
+    from holders.models import HolderExport
+
+    return HolderExport.objects.create(holder_list=holder_list, what=what, rows=rows, by=by)

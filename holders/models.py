@@ -6,7 +6,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from trustee.audit import audited
 
+
+@audited
 class HolderList(models.Model):
     """A List of Holders as of a date: what the Guarantor delivered (§2.2), or a DTC listing,
     or the trustee's own register. Imported all or nothing; kept until superseded and
@@ -108,6 +111,7 @@ class ListProblem(models.Model):
         return f"row {self.row}, {self.field}: {self.problem}"
 
 
+@audited
 class ListDestruction(models.Model):
     """The record kept when a superseded list is destroyed (§2.2(a))."""
 
@@ -131,6 +135,23 @@ class ListDestruction(models.Model):
 
     def __str__(self):
         return f"Destruction of {self.holder_list} on {self.destroyed_at:%Y-%m-%d}"
+
+
+class HolderExport(models.Model):
+    """Holder data that left the system: who took which list's holders, when, in what form.
+    Written by holders.exports.export_record before the file is served; never edited."""
+
+    holder_list = models.ForeignKey(HolderList, on_delete=models.PROTECT, related_name="exports")
+    what = models.CharField(max_length=40, help_text="e.g. holders CSV, comparison CSV")
+    rows = models.PositiveIntegerField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.what} of {self.holder_list} by {self.by} at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ColumnMapping(models.Model):
@@ -211,6 +232,7 @@ class Holder(models.Model):
         return not (self.is_guarantor_or_affiliate or self.is_trustee_or_affiliate)
 
 
+@audited
 class Solicitation(models.Model):
     """A request for the Holders' consent, counted against a record list (§2.6, §5.4, §8.2)."""
 
@@ -238,6 +260,7 @@ class Solicitation(models.Model):
         return f"{self.get_kind_display()}: {self.record_list.security}"
 
 
+@audited
 class Vote(models.Model):
     class Response(models.TextChoices):
         CONSENT = "consent", "Consents"

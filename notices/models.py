@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 
 from notices.kinds import KINDS
+from trustee.audit import audited
 
 
+@audited
 class Notice(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

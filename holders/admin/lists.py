@@ -11,11 +11,12 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from holders.comparison import compare_lists
-from holders.exports import csv_text, holder_rows_csv
+from holders.exports import csv_text, export_record, holder_rows_csv
 from holders.intake import holder_list_receive
 from holders.models import (
     ColumnMapping,
     Holder,
+    HolderExport,
     HolderList,
     ListDestruction,
     ListProblem,
@@ -284,6 +285,9 @@ class HolderListAdmin(admin.ModelAdmin):
     def holders_csv(self, request, pk):
         holder_list = get_object_or_404(HolderList, pk=pk, status=HolderList.Status.IMPORTED)
         holders = Holder.objects.filter(holder_list=holder_list).order_by("row_number")
+        export_record(
+            holder_list=holder_list, what="holders CSV", rows=holder_list.row_count, by=request.user
+        )
         response = StreamingHttpResponse(holder_rows_csv(holders), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="list-{pk}-holders.csv"'
         return response
@@ -323,6 +327,9 @@ class HolderListAdmin(admin.ModelAdmin):
                     )
                     for c in changes
                 ),
+            )
+            export_record(
+                holder_list=after, what="comparison CSV", rows=len(changes), by=request.user
             )
             response = HttpResponse(body, content_type="text/csv")
             response["Content-Disposition"] = f'attachment; filename="list-{pk}-changes.csv"'
@@ -489,6 +496,24 @@ class ColumnMappingAdmin(admin.ModelAdmin):
 class ListDestructionAdmin(admin.ModelAdmin):
     list_display = ["holder_list", "destroyed_at", "destroyed_by", "row_count", "sha256"]
     readonly_fields = [f.name for f in ListDestruction._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HolderExport)
+class HolderExportAdmin(admin.ModelAdmin):
+    """Read only: the record of holder data that left the system."""
+
+    list_display = ["at", "holder_list", "what", "rows", "by"]
+    list_filter = ["what"]
+    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from config.celery import app
 from holders.comparison import compare_lists
 from holders.exports import csv_text, safe_cell
-from holders.models import Holder, HolderList, ListDestruction, Vote
+from holders.models import Holder, HolderExport, HolderList, ListDestruction, Vote
 from holders.retention import holder_list_destroy
 from holders.votes import (
     holders_affiliation_set,
@@ -312,3 +312,5 @@ def test_a_list_is_exported_as_csv_with_formulas_neutralised(security, admin_cli
     assert records[0][:3] == ["row", "name", "address"]
     assert len(records) == 51
     assert records[-1][1] == "'=HYPERLINK(1)"
+    export = HolderExport.objects.get(holder_list=holder_list)
+    assert (export.what, export.rows, export.by.username) == ("holders CSV", 50, "admin")

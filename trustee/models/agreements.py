@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from trustee.audit import audited
+
 
 class Deal(models.Model):
     """The agreements of one transaction (indenture, trust agreement, guarantee, ...)."""
@@ -17,6 +19,7 @@ class Deal(models.Model):
         return self.name
 
 
+@audited
 class Agreement(models.Model):
     class Kind(models.TextChoices):
         INDENTURE = "indenture", "Indenture"
@@ -118,6 +121,7 @@ class Agreement(models.Model):
         return link.party if link else None
 
 
+@audited
 class AgreementParty(models.Model):
     class Role(models.TextChoices):
         GUARANTOR = "guarantor", "Guarantor / obligor"

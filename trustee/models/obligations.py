@@ -5,9 +5,11 @@ from django.db import models
 from django.db.models import Q
 
 from trustee import obligation_rules as rules
+from trustee.audit import audited
 from trustee.calendar import DutyKind, Owner
 
 
+@audited
 class Obligation(models.Model):
     class Status(models.TextChoices):
         UPCOMING = rules.UPCOMING, "Upcoming"
@@ -115,6 +117,7 @@ class ObligationChange(models.Model):
         return f"{self.obligation_id} @ {self.at:%Y-%m-%d %H:%M}: {self.reason[:60]}"
 
 
+@audited
 class AgreementEvent(models.Model):
     """Something that starts a clock: a request received, a default, a resignation."""
 

@@ -2,7 +2,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from trustee.audit import audited
 
+
+@audited
 class TrustOfficer(models.Model):
     """An officer of the corporate trust department, tied to a login."""
 
@@ -31,6 +34,7 @@ class TrustOfficer(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
+@audited
 class OfficerAssignment(models.Model):
     class Role(models.TextChoices):
         PRIMARY = "primary", "Primary"

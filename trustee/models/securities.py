@@ -5,12 +5,14 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
+from trustee.audit import audited
 from trustee.fields import MonthDayListField
 from trustee.identifiers import cusip_problem
 
 _POSITIVE = [MinValueValidator(Decimal("0.01"))]
 
 
+@audited
 class Security(models.Model):
     class Kind(models.TextChoices):
         PREFERRED_SECURITIES = "preferred_securities", "Preferred securities"

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.text import capfirst
 
 from trustee import term_rules
+from trustee.audit import audited
 from trustee.fields import MonthDayField, MonthDayListField
 
 
@@ -23,6 +24,7 @@ class BusinessDayConvention(models.TextChoices):
     MODIFIED_FOLLOWING = "modified_following", "Modified following"
 
 
+@audited
 class AgreementTerms(models.Model):
     class NoticeRunsFrom(models.TextChoices):
         OCCURRENCE = "occurrence", "The occurrence of the Event of Default"
@@ -255,6 +257,7 @@ TERM_CHOICES = [
 ]
 
 
+@audited
 class TermCitation(models.Model):
     """The section and sentence of the agreement a term was read from."""
 

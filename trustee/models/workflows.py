@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from trustee import workflow_rules as rules
+from trustee.audit import audited
 
 
 def _choices(states, labels):
@@ -48,6 +49,7 @@ class ListException(models.TextChoices):
     ALREADY_RECEIVED = "already_received", "Already received by the trustee as such"
 
 
+@audited
 class ListRequest(models.Model):
     """One List of Holders the trustee is owed: a semiannual one (§2.2(a)(i)) or one it asked
     for in writing (§2.2(a)(ii))."""
@@ -107,6 +109,7 @@ class ListRequest(models.Model):
         return f"List of Holders ({kind}){due}: {self.agreement}"
 
 
+@audited
 class AnnualReport(models.Model):
     """The report to Holders for one year (§2.3, TIA §313(a)) and its filing (§313(d))."""
 
@@ -149,6 +152,7 @@ class AnnualReport(models.Model):
         return f"Report to Holders {self.anchor_on:%Y}: {self.agreement}"
 
 
+@audited
 class DefaultCase(models.Model):
     """A default and, if it becomes one, the Event of Default: its cure period, its notice
     clock, any withholding, and how it ended."""

@@ -178,7 +178,11 @@ def report_mailed(*, report_id, by, mailed_on, today: date | None = None):
     from notices.workflows import NoticeRefused, letters_mailed
 
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().select_related("notice").get(pk=report_id)
+        report = (
+            AnnualReport.objects.select_for_update(of=("self",))
+            .select_related("notice")
+            .get(pk=report_id)
+        )
         if report.state != rules.ReportState.APPROVED:
             raise TransitionRefused(f"{report}: only an approved report can be mailed.")
         # The letters' mailing is recorded on the notice, which writes the certificate of
