@@ -28,8 +28,13 @@ def holder_list_receive(
 ):
     """Store the file as delivered and queue its import on the imports queue.
 
-    `file` is any readable binary file object; it is copied once, hashed as it goes.
+    `file` is any readable binary file object; it is copied once, hashed as it goes. `by`
+    None is the system (the import_holders command an operator runs, a test of the reader).
     """
+    if by is not None:
+        from trustee.roles import require_preparer
+
+        require_preparer(by, "Importing a List of Holders")
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "A list cannot be received in the future."})
     if as_of > received_on:
@@ -73,3 +78,35 @@ def _hash(file):
         size += len(block)
     file.seek(0)
     return digest.hexdigest(), size
+
+
+def holder_list_total_override(*, list_id, by, reason):
+    """A Responsible Officer accepts a list whose total differs from the amount outstanding,
+    with the reason recorded, and the list is imported again (the override lets it through)."""
+    from holders.tasks import import_holder_list
+    from trustee.roles import require_responsible
+
+    require_responsible(by, "Overriding a total mismatch")
+    if not reason or not reason.strip():
+        raise ValidationError(
+            {"reason": "Say why the total may differ from the amount outstanding."}
+        )
+    with transaction.atomic():
+        holder_list = HolderList.objects.select_for_update().get(pk=list_id)
+        mismatch = any(p.get("code") == "total_mismatch" for p in holder_list.list_problems)
+        if holder_list.status != HolderList.Status.FAILED or not mismatch:
+            raise ValidationError(f"{holder_list}: there is no total mismatch to override.")
+        holder_list.total_override_reason = reason.strip()
+        holder_list.total_override_by = by
+        holder_list.total_override_at = timezone.now()
+        holder_list.status = HolderList.Status.PENDING
+        holder_list.save(
+            update_fields=[
+                "total_override_reason",
+                "total_override_by",
+                "total_override_at",
+                "status",
+            ]
+        )
+        transaction.on_commit(lambda: import_holder_list.delay(holder_list.pk))
+    return holder_list

@@ -21,6 +21,10 @@ def superseding_list(holder_list):
 
 def holder_list_destroy(*, list_id, by, reason):
     """Delete a superseded list's holders and its file; keep who, when, which, checksum, count."""
+    if by is not None:  # None: the retention policy, applied by the system after an import
+        from trustee.roles import require_responsible
+
+        require_responsible(by, "Destroying a List of Holders")
     if not reason or not reason.strip():
         raise ValidationError("Give the reason, e.g. “§2.2(a): superseded by the list of ...”.")
     with transaction.atomic():

@@ -8,11 +8,14 @@ from django.db.models import Q, Sum
 
 from holders.majority import Tally, tally
 from holders.models import Holder, HolderList, Solicitation, Vote
+from trustee.roles import require_preparer
 
 _AFFILIATE = Q(is_guarantor_or_affiliate=True) | Q(is_trustee_or_affiliate=True)
 
 
 def solicitation_open(*, record_list, kind, description, opened_on, by, closes_on=None):
+    if by is not None:
+        require_preparer(by, "Opening a solicitation")
     if record_list.status != HolderList.Status.IMPORTED:
         raise ValidationError("Votes are counted against an imported List of Holders.")
     terms = getattr(record_list.security.agreement, "terms", None)
@@ -33,6 +36,8 @@ def solicitation_open(*, record_list, kind, description, opened_on, by, closes_o
 @transaction.atomic
 def vote_record(*, solicitation, holder, response, received_on, by):
     """Record (or replace) a holder's response; only holders on the record list may vote."""
+    if by is not None:
+        require_preparer(by, "Recording a vote")
     if holder.holder_list_id != solicitation.record_list_id:
         raise ValidationError(
             f"{holder.name} is not on the record list of {solicitation.record_list.as_of}."

@@ -30,6 +30,7 @@ from notices.letters import (
 from notices.models import Delivery, Notice
 from notices.rendering import freeze, render, template_sources, thaw
 from trustee.models import NoticeAddress
+from trustee.roles import is_preparer, is_responsible, require_preparer
 
 log = logging.getLogger(__name__)
 BATCH = 5_000
@@ -41,6 +42,7 @@ class NoticeRefused(ValidationError):
 
 
 def notice_create(*, kind, agreement, title, details, by, security=None, holder_list=None):
+    require_preparer(by, "Drafting a notice")
     if kind not in KINDS:
         raise NoticeRefused({"kind": f"Unknown kind of notice “{kind}”."})
     if KINDS[kind].audience == "holders" and security is None and holder_list is None:
@@ -125,8 +127,7 @@ def notice_approve(*, notice_id, by):
             raise NoticeRefused(
                 "The officer who prepared a notice cannot approve it: a second officer must."
             )
-        officer = getattr(by, "trust_officer", None)
-        if officer is None or not officer.is_responsible_officer:
+        if not is_responsible(by):
             raise NoticeRefused("Only a Responsible Officer may approve a notice.")
         kind = KINDS[notice.kind]
         sources = template_sources(kind)
@@ -246,6 +247,7 @@ def deliveries_resend_failed(*, notice_id, by):
     the notice's lock, so that two officers pressing the button at once requeue them once."""
     from notices.tasks import dispatch_notice
 
+    require_preparer(by, "Resending failed e-mails")
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice_id)
         count = Delivery.objects.filter(
@@ -552,7 +554,7 @@ def letters_mailed(*, notice_id, by, mailed_on):
                 else f"{notice.reference} has no letters to mail."
             )
         officer = getattr(by, "trust_officer", None)
-        if officer is None:
+        if officer is None or not is_preparer(by):
             raise NoticeRefused("Only a trust officer may record the mailing of letters.")
         if mailed_on is None:
             raise NoticeRefused({"mailed_on": "Give the date the letters were mailed."})

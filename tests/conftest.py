@@ -120,3 +120,13 @@ def security():
         aggregate_amount=Decimal(5000),
         amount_outstanding=Decimal(5000),
     )
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's admin, made a trust officer (a Responsible Officer): the workflow
+    functions refuse trust work to anyone else, superusers included."""
+    from tests.factories import make_officer
+
+    officer = make_officer("admin", superuser=True)
+    return officer.user

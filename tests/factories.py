@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from trustee.models import Agreement, AgreementParty, AgreementTerms, Party, Security, TrustOfficer
+from trustee.roles import responsible_designation_sync
 
 _seq = itertools.count(1)
 
@@ -114,6 +115,8 @@ def make_officer(username=None, *, responsible=True, staff=True, superuser=False
         is_staff=staff,
         is_superuser=superuser,
     )
-    return TrustOfficer.objects.create(
+    officer = TrustOfficer.objects.create(
         user=user, title="Vice President", is_responsible_officer=responsible
     )
+    responsible_designation_sync(officer)  # Responsible Officer, else Trust Administrator
+    return officer

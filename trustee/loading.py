@@ -30,6 +30,7 @@ from trustee.models import (
     TrustOfficer,
     UnderwriterAllocation,
 )
+from trustee.roles import responsible_designation_sync
 from trustee.term_rules import TermError, parse_month_day_list
 
 
@@ -265,6 +266,7 @@ class _Loader:
             self.fill(officer, row, ["title", "is_responsible_officer", "phone"])
             if self.save(where, officer) is None:
                 continue
+            responsible_designation_sync(officer)
             for assignment in row.get("assignments") or []:
                 agreement = Agreement.objects.filter(slug=assignment.get("agreement")).first()
                 if agreement is None:

@@ -27,6 +27,7 @@ from trustee.models import (
     ObligationChange,
     OfficerAssignment,
 )
+from trustee.roles import require_preparer
 from trustee.selectors import agreement_data, agreements_for_calendar
 from trustee.term_rules import TermError
 
@@ -268,6 +269,8 @@ class TransitionRefused(ValidationError):
 
 def obligation_complete(*, obligation_id, by, evidence, completed_on=None):
     """Record that a duty was done, with the evidence (the list received, the notice sent)."""
+    if by is not None:  # None: the system, e.g. a workflow closing its own clock
+        require_preparer(by, "Closing a duty")
     if not evidence or not evidence.strip():
         raise TransitionRefused("Say what shows it was done (the list received, the notice sent).")
     return _close(obligation_id, rules.DONE, by, evidence.strip(), completed_on)
@@ -275,6 +278,8 @@ def obligation_complete(*, obligation_id, by, evidence, completed_on=None):
 
 def obligation_waive(*, obligation_id, by, reason):
     """Record that a duty is not required this time (e.g. a list identical to the last one)."""
+    if by is not None:  # None: the system, e.g. a workflow closing its own clock
+        require_preparer(by, "Closing a duty")
     if not reason or not reason.strip():
         raise TransitionRefused("Say why it is not required, citing the clause that allows it.")
     return _close(obligation_id, rules.NOT_REQUIRED, by, reason.strip(), None)
@@ -360,6 +365,8 @@ def event_record(
     today=None,
 ):
     """Record an event and put the clocks it starts on the calendar, in one transaction."""
+    if by is not None:
+        require_preparer(by, "Recording an event")
     dates = {"known_on": known_on, "notice_received_on": notice_received_on}
     event_check(
         agreement=agreement,

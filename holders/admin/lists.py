@@ -2,17 +2,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection, transaction
+from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from holders.comparison import compare_lists
 from holders.exports import csv_text, export_record, holder_rows_csv
-from holders.intake import holder_list_receive
+from holders.intake import holder_list_receive, holder_list_total_override
 from holders.models import (
     ColumnMapping,
     Holder,
@@ -356,12 +355,6 @@ class HolderListAdmin(admin.ModelAdmin):
 
     @admin.action(description="Override the total mismatch and import again (Responsible Officer)…")
     def override_total(self, request, queryset):
-        officer = getattr(request.user, "trust_officer", None)
-        if officer is None or not officer.is_responsible_officer:
-            self.message_user(
-                request, "Only a Responsible Officer may override a total mismatch.", messages.ERROR
-            )
-            return None
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
             return _reason_page(
@@ -372,23 +365,17 @@ class HolderListAdmin(admin.ModelAdmin):
                 "override_total",
                 "Why the total may differ from the amount outstanding",
             )
-        from holders.tasks import import_holder_list
-
-        for holder_list in queryset.filter(status=HolderList.Status.FAILED):
-            if not any(p.get("code") == "total_mismatch" for p in holder_list.list_problems):
+        for holder_list in queryset:
+            try:
+                holder_list_total_override(
+                    list_id=holder_list.pk, by=request.user, reason=form.cleaned_data["text"]
+                )
+            except ValidationError as refusal:
                 self.message_user(
-                    request, f"{holder_list}: no total mismatch to override.", messages.WARNING
+                    request, f"{holder_list}: {' '.join(refusal.messages)}", messages.ERROR
                 )
-                continue
-            with transaction.atomic():
-                HolderList.objects.filter(pk=holder_list.pk).update(
-                    total_override_reason=form.cleaned_data["text"],
-                    total_override_by=request.user,
-                    total_override_at=timezone.now(),
-                    status=HolderList.Status.PENDING,
-                )
-                transaction.on_commit(lambda pk=holder_list.pk: import_holder_list.delay(pk))
-            self.message_user(request, f"{holder_list}: override recorded, import queued.")
+            else:
+                self.message_user(request, f"{holder_list}: override recorded, import queued.")
         return None
 
     @admin.action(description="Destroy superseded list (§2.2(a))…")

@@ -76,7 +76,9 @@ def test_the_preview_needs_the_permission_to_view_notices(security):
         details="Private until approved.",
         by=maker.user,
     )
+    clerk_officer = make_officer("clerk")
+    clerk_officer.user.groups.clear()  # staff, in no role: no permission on notices
     clerk = Client()
-    clerk.force_login(make_officer("clerk").user)  # staff, but no permission on notices
+    clerk.force_login(clerk_officer.user)
     assert clerk.get(f"/admin/notices/notice/{notice.pk}/preview/").status_code == 403
     assert logged_in(maker).get(f"/admin/notices/notice/{notice.pk}/preview/").status_code == 200

@@ -89,7 +89,7 @@ def test_a_user_who_is_not_a_trust_officer_cannot_act(hartford, client):
         },
     )
     assert response.status_code == 200
-    assert "Only a trust officer" in response.content.decode()
+    assert "only a trust officer" in response.content.decode()
     assert not DefaultCase.objects.exists()
 
 

@@ -22,6 +22,7 @@ from trustee.models import (
     UnderwriterAllocation,
 )
 from trustee.obligations import assignments_changed, horizon_end, terms_changed
+from trustee.roles import responsible_designation_sync
 from trustee.selectors import agreements_for_calendar, duty_rows, term_rows
 
 
@@ -428,6 +429,11 @@ class TrustOfficerAdmin(admin.ModelAdmin):
     @admin.display(description="agreements")
     def agreement_count(self, officer):
         return officer.assignments.count()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The §1.1 designation and the Responsible Officer role go together.
+        responsible_designation_sync(obj)
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.assignments.values_list("agreement_id", flat=True))

@@ -80,15 +80,6 @@ def security_for(agreement, obligation=None):
     return agreement.securities.order_by("pk").first()
 
 
-def require_officer(by, *, responsible=False):
-    officer = getattr(by, "trust_officer", None)
-    if officer is None or not officer.is_active:
-        raise TransitionRefused("Only a trust officer may do this.")
-    if responsible and not officer.is_responsible_officer:
-        raise TransitionRefused("Only a Responsible Officer may do this.")
-    return officer
-
-
 def escalation_recipients(agreement) -> list[str]:
     rows = OfficerAssignment.objects.filter(agreement=agreement).select_related("officer__user")
     return sorted(

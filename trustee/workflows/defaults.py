@@ -22,11 +22,11 @@ from trustee.obligations import (
     obligation_complete,
     obligation_waive,
 )
+from trustee.roles import is_responsible, require_preparer, require_responsible
 from trustee.workflows.common import (
     OPEN_OBLIGATION,
     Flow,
     apply_transition,
-    require_officer,
     security_for,
     today_or_now,
 )
@@ -56,7 +56,7 @@ def default_record(
     """Record a default: its type, when it occurred, how the trustee knows (the day written
     notice was received and the Responsible Officer who received it, §2.7(b)), and for another
     default the day the Guarantor received notice of it (Hartford's cure runs from there)."""
-    require_officer(by)
+    require_preparer(by, "Recording a default")
     today = today_or_now(today)
     if knowledge_officer is not None and not knowledge_officer.is_responsible_officer:
         raise TransitionRefused(
@@ -176,12 +176,11 @@ def default_withhold(*, case_id, by, rationale, today: date | None = None):
     """A Responsible Officer determines in good faith that withholding the notice is in the
     Holders' interests (§2.7(a)); affirming it again extends it. Never for a payment default."""
     today = today_or_now(today)
-    officer = getattr(by, "trust_officer", None)
     with transaction.atomic():
         case = DefaultCase.objects.select_for_update().get(pk=case_id)
         refusal = rules.withholding_refusal(
             is_payment=case.is_payment_default,
-            is_responsible_officer=bool(officer and officer.is_responsible_officer),
+            is_responsible_officer=is_responsible(by),
             rationale=rationale,
         )
         if refusal:
@@ -208,7 +207,7 @@ def default_withhold(*, case_id, by, rationale, today: date | None = None):
 def default_notice_draft(*, case_id, by, details, today: date | None = None):
     from notices.workflows import notice_create
 
-    require_officer(by)
+    require_preparer(by, "Drafting a notice of default")
     if not details.strip():
         raise TransitionRefused({"details": "Say what the notice tells the Holders."})
     today = today_or_now(today)
@@ -273,7 +272,7 @@ def default_notice_approve(*, case_id, by, today: date | None = None):
 
 def default_cure(*, case_id, by, cured_on, note, today: date | None = None):
     """The default is cured. Before any notice went out, no notice is required."""
-    require_officer(by)
+    require_preparer(by, "Recording a cure")
     today = today_or_now(today)
     if cured_on > today:
         raise TransitionRefused({"cured_on": "This date is in the future."})
@@ -313,7 +312,7 @@ def default_waive(*, case_id, by, solicitation, today: date | None = None):
     from holders.models import Solicitation
     from holders.votes import vote_count
 
-    require_officer(by)
+    require_responsible(by, "Closing a default by waiver")
     today = today_or_now(today)
     with transaction.atomic():
         case = DefaultCase.objects.select_for_update().get(pk=case_id)

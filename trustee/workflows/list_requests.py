@@ -24,11 +24,11 @@ from trustee.obligations import (
     obligation_complete,
     obligation_waive,
 )
+from trustee.roles import require_preparer, require_responsible
 from trustee.workflows.common import (
     OPEN_OBLIGATION,
     Flow,
     apply_transition,
-    require_officer,
     scheduler_user,
     security_for,
     today_or_now,
@@ -156,7 +156,7 @@ def list_request_send(*, request_id, by, today: date | None = None):
 def list_request_demand(*, agreement, by, security=None, details="", today: date | None = None):
     """An officer drafts a written request for a list at another time (§2.2(a)(ii)); once a
     second officer approves it and it is delivered, its receipt starts the clock."""
-    require_officer(by)
+    require_preparer(by, "Requesting a List of Holders")
     today = today_or_now(today)
     with transaction.atomic():
         request = ListRequest.objects.create(
@@ -182,7 +182,7 @@ def list_request_demand(*, agreement, by, security=None, details="", today: date
 def list_request_delivered(*, request_id, by, method, delivered_on, today: date | None = None):
     """Record how and when the Guarantor received a written request: §8.3 decides the day it
     counts as received, and the list is due the agreement's number of days after it."""
-    require_officer(by)
+    require_preparer(by, "Recording the Guarantor's receipt")
     today = today_or_now(today)
     if delivered_on > today:
         raise TransitionRefused({"delivered_on": "This date is in the future."})
@@ -291,6 +291,7 @@ def list_requests_overdue(*, today: date | None = None) -> int:
 
 def list_request_received(*, request_id, holder_list, by, today: date | None = None):
     """Link the list the Guarantor delivered; its import checks it."""
+    require_preparer(by, "Linking a list received")
     today = today_or_now(today)
     with transaction.atomic():
         request = ListRequest.objects.select_for_update().get(pk=request_id)
@@ -315,7 +316,7 @@ def list_request_accept(*, request_id, by, today: date | None = None):
     """An officer accepts the received list: it was imported without a problem."""
     from holders.models import HolderList
 
-    require_officer(by)
+    require_responsible(by, "Accepting a List of Holders")
     today = today_or_now(today)
     with transaction.atomic():
         request = (
@@ -343,7 +344,7 @@ def list_request_accept(*, request_id, by, today: date | None = None):
 
 def list_request_reopen(*, request_id, by, reason, today: date | None = None):
     """The received list was refused (failed its checks): the Guarantor still owes one."""
-    require_officer(by)
+    require_responsible(by, "Refusing a List of Holders")
     if not reason.strip():
         raise TransitionRefused({"reason": "Say why the list was not accepted."})
     today = today_or_now(today)
@@ -367,7 +368,7 @@ def list_request_reopen(*, request_id, by, reason, today: date | None = None):
 
 def list_request_excuse(*, request_id, by, exception, note, today: date | None = None):
     """Record one of §2.2(a)'s exceptions: the list is not required this time."""
-    require_officer(by)
+    require_responsible(by, "Excusing a List of Holders under §2.2(a)")
     if exception not in ListException.values:
         raise TransitionRefused({"exception": f"Unknown exception “{exception}”."})
     if not note.strip():

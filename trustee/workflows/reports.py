@@ -22,11 +22,11 @@ from trustee.obligations import (
     obligation_complete,
     obligation_waive,
 )
+from trustee.roles import require_preparer
 from trustee.workflows.common import (
     OPEN_OBLIGATION,
     Flow,
     apply_transition,
-    require_officer,
     security_for,
     today_or_now,
 )
@@ -90,7 +90,7 @@ def report_answer(*, report_id, by, answers, today: date | None = None):
     "no report required"; anything to report starts a draft for a second officer to approve."""
     from notices.workflows import notice_create
 
-    require_officer(by)
+    require_preparer(by, "Answering the §313(a) checklist")
     problems = rules.checklist_problems(answers)
     if problems:
         raise TransitionRefused({"answers": problems})
@@ -170,7 +170,7 @@ def report_approve(*, report_id, by, today: date | None = None):
 
 
 def report_mailed(*, report_id, by, mailed_on, today: date | None = None):
-    require_officer(by)
+    require_preparer(by, "Recording the report's mailing")
     today = today_or_now(today)
     if mailed_on > today:
         raise TransitionRefused({"mailed_on": "This date is in the future."})
@@ -213,7 +213,7 @@ def report_mailed(*, report_id, by, mailed_on, today: date | None = None):
 
 def report_filed(*, report_id, by, filed_on, filed_with, today: date | None = None):
     """TIA §313(d): a copy filed with the SEC and each exchange the securities are listed on."""
-    require_officer(by)
+    require_preparer(by, "Recording the report's filing")
     if not filed_with.strip():
         raise TransitionRefused({"filed_with": "Name where it was filed, with the references."})
     today = today_or_now(today)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from trustee.models import TrustOfficer
+from trustee.roles import responsible_designation_sync
 
 USERNAME = "demo"
 # A second officer, so that maker-checker (one prepares, another approves) can be walked.
@@ -49,6 +50,7 @@ class Command(BaseCommand):
         if not user.check_password(password):
             user.set_password(password)
         user.save()
-        TrustOfficer.objects.get_or_create(
+        officer, _ = TrustOfficer.objects.get_or_create(
             user=user, defaults={"title": title, "is_responsible_officer": True}
         )
+        responsible_designation_sync(officer)
