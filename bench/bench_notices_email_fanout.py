@@ -112,6 +112,7 @@ def run():
     from notices.models import Delivery
     from notices.workflows import notice_approve, notice_create
     from trustee.models import TrustOfficer
+    from trustee.roles import responsible_designation_sync
 
     redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -129,7 +130,11 @@ def run():
     users = get_user_model().objects
     maker = users.create_user("maker", password="x" * 20)
     checker = users.create_user("checker", password="x" * 20)
-    TrustOfficer.objects.create(user=checker, title="VP", is_responsible_officer=True)
+    for user, responsible in ((maker, False), (checker, True)):
+        officer = TrustOfficer.objects.create(
+            user=user, title="VP", is_responsible_officer=responsible
+        )
+        responsible_designation_sync(officer)  # the roles that may draft and approve
 
     port = _free_port()
     counter, ready = multiprocessing.Value("q", 0), multiprocessing.Event()

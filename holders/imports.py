@@ -19,6 +19,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+from django import db as django_db
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
@@ -111,7 +113,37 @@ def import_holder_list(list_id: int, *, method: str | None = None) -> ImportOutc
             outcome = _import(holder_list, path, method)
     except _Refused as refusal:
         return _record_refusal(holder_list, refusal)
+    except CONNECTION_LOST as error:
+        _record_connection_lost(holder_list, error)
+        raise ConnectionLost(str(error)) from error
     return outcome
+
+
+class ConnectionLost(Exception):
+    """The database went away mid-import: nothing was written, and the task tries again."""
+
+
+# The raw COPY cursor raises psycopg's own errors, which Django does not wrap.
+CONNECTION_LOST = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    django_db.OperationalError,
+    django_db.InterfaceError,
+)
+
+
+def _record_connection_lost(holder_list, error):
+    """Say so on the list, through a new connection (the old one is broken), and leave it
+    pending so that the retried task claims it again."""
+    connection.close()
+    message = (
+        f"The database connection was lost at row {holder_list.rows_done or 0:,}; nothing "
+        f"was stored and the import will be tried again ({type(error).__name__})."
+    )
+    HolderList.objects.filter(pk=holder_list.pk, status=HolderList.Status.IMPORTING).update(
+        status=HolderList.Status.PENDING, error=message, rows_done=0
+    )
+    log.warning("List %s: %s", holder_list.pk, message)
 
 
 def _lock(list_id: int) -> bool:

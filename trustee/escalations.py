@@ -5,6 +5,7 @@ that lapsed. One message per WorkflowStep marked `notify`, recorded when the ser
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -26,7 +27,9 @@ def escalation_send(*, step_id) -> bool:
 
     with transaction.atomic():
         step = (
-            WorkflowStep.objects.select_for_update(skip_locked=True)
+            # Only the step's own row: locking the agreement too would make a second
+            # escalation of the same agreement skip its step while this one is sending.
+            WorkflowStep.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("agreement")
             .filter(pk=step_id, notify=True, notified_at__isnull=True)
             .first()
@@ -54,3 +57,14 @@ def escalation_send(*, step_id) -> bool:
         step.notified_at = timezone.now()
         step.save(update_fields=["notified_at"])
     return True
+
+
+def escalations_unsent(*, older_than_minutes: int = 10) -> list[int]:
+    """Escalations whose e-mail never went (the task was lost, the mail server was down):
+    handed to the mail tasks again by the sweep."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    return list(
+        WorkflowStep.objects.filter(notify=True, notified_at__isnull=True, at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )

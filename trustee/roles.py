@@ -33,6 +33,79 @@ class RoleRefused(ValidationError):
     pass
 
 
+# What each role may see and change in the admin (the workflow functions decide the rest).
+TRUST_APPS = ("trustee", "holders", "notices")
+PREPARED = {
+    "trustee": [
+        "deal",
+        "agreement",
+        "agreementparty",
+        "agreementrelation",
+        "agreementterms",
+        "termcitation",
+        "security",
+        "underwriterallocation",
+        "party",
+        "partycontact",
+        "noticeaddress",
+        "agreementevent",
+        "obligation",
+        "listrequest",
+        "annualreport",
+        "defaultcase",
+    ],
+    "holders": ["holderlist", "columnmapping", "solicitation", "vote"],
+    "notices": ["notice"],
+}
+
+
+def groups_ensure(apps=None) -> None:
+    """Create the role groups with their permissions, unless they all exist. Run by the
+    migration that introduced them (with its historical apps) and by the test set-up after a
+    transactional test emptied the tables."""
+    from django.apps import apps as live_apps
+    from django.contrib.auth.management import create_permissions
+
+    apps = apps or live_apps
+    group_model = apps.get_model("auth", "Group")
+    if group_model.objects.filter(name__in=ROLES).count() == len(ROLES):
+        return
+    # Permissions are made after migrations by a signal; make them now.
+    for config in apps.get_app_configs():
+        module = getattr(config, "models_module", None)
+        config.models_module = True
+        create_permissions(config, verbosity=0, apps=apps)
+        config.models_module = module
+    permission = apps.get_model("auth", "Permission").objects
+    view = permission.filter(
+        content_type__app_label__in=[*TRUST_APPS, "pghistory"], codename__startswith="view_"
+    )
+    prepare = permission.none()
+    for app, models in PREPARED.items():
+        prepare |= permission.filter(
+            content_type__app_label=app,
+            content_type__model__in=models,
+            codename__regex=r"^(add|change)_",
+        )
+    supervise = permission.filter(
+        content_type__app_label="trustee",
+        content_type__model__in=["officerassignment", "trustofficer"],
+    ).exclude(codename="delete_trustofficer")
+    system = permission.filter(
+        content_type__app_label__in=["auth", "django_celery_beat", "axes"]
+    ) | permission.filter(content_type__app_label="trustee", codename="view_heartbeat")
+    grants = {
+        AUDITOR: view,
+        TRUST_ADMINISTRATOR: view | prepare,
+        RESPONSIBLE_OFFICER: view | prepare,
+        SUPERVISOR: view | supervise,
+        SYSTEM_ADMINISTRATOR: system,
+    }
+    for name, permissions in grants.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        group.permissions.set(permissions.distinct())
+
+
 def roles_of(user) -> set[str]:
     if user is None or not user.is_authenticated:
         return set()

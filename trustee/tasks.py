@@ -30,9 +30,13 @@ def send_digests():
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=60, max_retries=5)
 def workflows_sweep():
     """Open requests and reports that are due, mark what is late, escalate, move defaults."""
+    from trustee.escalations import escalations_unsent
     from trustee.workflows import workflows_sweep as sweep
 
-    return sweep(today=local_today(settings.TIME_ZONE, timezone.now()))
+    done = sweep(today=local_today(settings.TIME_ZONE, timezone.now()))
+    for step_id in escalations_unsent():
+        send_escalation.delay(step_id)
+    return done
 
 
 @shared_task(ignore_result=True, autoretry_for=(Exception,), retry_backoff=60, max_retries=8)

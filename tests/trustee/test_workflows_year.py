@@ -18,7 +18,7 @@ from holders.models import Holder, HolderList
 from holders.votes import solicitation_open, vote_record
 from notices.workflows import letters_prepare
 from trustee import workflows as flows
-from trustee.escalations import escalation_send
+from trustee.escalations import escalation_send, escalations_unsent
 from trustee.models import (
     Agreement,
     AnnualReport,
@@ -165,6 +165,11 @@ def test_a_year_of_lists_of_holders_requested_on_time_and_escalated_when_late(de
     assert notify.count() == 3
     assert escalation_send(step_id=notify.first().pk) is True
     assert escalation_send(step_id=notify.first().pk) is False  # once only
+    # The other two never went (no task ran them here): the sweep hands them over again.
+    with at(august.due_on + timedelta(days=16)):
+        unsent = escalations_unsent(older_than_minutes=10)
+    assert set(unsent) >= set(notify.exclude(pk=notify.first().pk).values_list("pk", flat=True))
+    assert notify.first().pk not in unsent
     assert len(mail.outbox) == 1
     assert sorted(mail.outbox[0].to) == sorted(
         a.officer.user.email for a in hartford.officer_assignments.all()
