@@ -66,6 +66,9 @@ MIDDLEWARE = [
 # tables refuse updates and deletes (append only), so the history cannot be rewritten
 # through the application. PostgreSQL only: the SQLite demo keeps no trail.
 PGHISTORY_APPEND_ONLY = True
+# Context (user, URL) only for requests that can change something: a GET (and /healthz)
+# neither reads the session for it nor wraps its queries.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 PGHISTORY_DEFAULT_TRACKERS = None
 
 AUTHENTICATION_BACKENDS = [
@@ -249,11 +252,22 @@ TRUSTDESK_MESSAGE_ID_DOMAIN = env.str("TRUSTDESK_MESSAGE_ID_DOMAIN", default="tr
 # The address the digest and calendar links point officers to.
 TRUSTDESK_BASE_URL = env.str("TRUSTDESK_BASE_URL", default="http://127.0.0.1:8000")
 
+# Where the admin lives (config/urls.py), e.g. "back-office-7f3a/".
+TRUSTDESK_ADMIN_URL = env.str("TRUSTDESK_ADMIN_URL", default="admin/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A safety net: no e-mail address (a holder's) reaches the logs.
+    "filters": {"redact_emails": {"()": "config.logging_filters.RedactEmailsFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_emails"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # aiosmtpd (the tests' SMTP server) logs every SMTP command at INFO.
     "loggers": {"mail.log": {"level": "WARNING"}},

@@ -96,6 +96,11 @@ def holder_list_total_override(*, list_id, by, reason):
         mismatch = any(p.get("code") == "total_mismatch" for p in holder_list.list_problems)
         if holder_list.status != HolderList.Status.FAILED or not mismatch:
             raise ValidationError(f"{holder_list}: there is no total mismatch to override.")
+        if holder_list.imported_by_id == by.pk:
+            raise ValidationError(
+                f"{holder_list}: the officer who imported the list cannot override its total: "
+                "a second officer must."
+            )
         holder_list.total_override_reason = reason.strip()
         holder_list.total_override_by = by
         holder_list.total_override_at = timezone.now()

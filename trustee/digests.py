@@ -106,7 +106,10 @@ def _send(officer, today, now) -> int:
     try:
         message.send()
     except Exception as error:  # any transport failure: record it and let a later run retry
-        log.exception("Digest for officer %s on %s failed", officer.pk, today)
+        # Not log.exception: an SMTP refusal's text names the officer's address.
+        log.warning(
+            "Digest for officer %s on %s failed: %s", officer.pk, today, type(error).__name__
+        )
         dispatch.update(error=f"{type(error).__name__}: {error}")
         return 0
     dispatch.update(sent_at=timezone.now(), obligation_count=len(obligations), error="")

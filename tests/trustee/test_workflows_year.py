@@ -120,7 +120,9 @@ def act_on_february(day, hartford, preparer, approver):
         holder_list = deliver_list(february, as_of=date(2027, 2, 5), received=day, by=preparer)
         assert holder_list.status == HolderList.Status.IMPORTED, holder_list.error
         flows.list_request_received(request_id=february.pk, holder_list=holder_list, by=preparer)
-        flows.list_request_accept(request_id=february.pk, by=preparer)
+        with pytest.raises(TransitionRefused, match="imported the list cannot accept"):
+            flows.list_request_accept(request_id=february.pk, by=preparer)
+        flows.list_request_accept(request_id=february.pk, by=approver)
     return february
 
 

@@ -325,6 +325,11 @@ def list_request_accept(*, request_id, by, today: date | None = None):
             .get(pk=request_id)
         )
         held = request.holder_list
+        if held is not None and held.imported_by_id == by.pk:
+            raise TransitionRefused(
+                f"{request}: the officer who imported the list cannot accept it: a second "
+                "officer must."
+            )
         if held is None or held.status != HolderList.Status.IMPORTED:
             status = held.get_status_display().lower() if held else "not received"
             raise TransitionRefused(
