@@ -242,6 +242,8 @@ FILE_UPLOAD_HANDLERS = [
 # Notices: e-mail delivery. Retries back off exponentially with jitter, capped well below the
 # broker's visibility timeout; a delivery claimed longer than STUCK_SECONDS ago is requeued.
 TRUSTDESK_MAIL_RATE_PER_SECOND = env.float("TRUSTDESK_MAIL_RATE_PER_SECOND", default=0)
+# SMTP sessions a mail task keeps open at once (threads in the worker process).
+TRUSTDESK_MAIL_SENDERS = env.int("TRUSTDESK_MAIL_SENDERS", default=4)
 TRUSTDESK_MAIL_MAX_ATTEMPTS = env.int("TRUSTDESK_MAIL_MAX_ATTEMPTS", default=8)
 TRUSTDESK_MAIL_RETRY_BASE_SECONDS = env.int("TRUSTDESK_MAIL_RETRY_BASE_SECONDS", default=60)
 TRUSTDESK_MAIL_RETRY_MAX_SECONDS = env.int("TRUSTDESK_MAIL_RETRY_MAX_SECONDS", default=1800)

@@ -81,10 +81,15 @@ def celery_broker(url):
     before, before_env = app.conf.broker_url, os.environ.get("CELERY_BROKER_URL")
 
     def reset():
+        from kombu import pools
+
         if app._pool is not None:
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        # kombu keeps producer pools in a registry of its own, keyed by connection: a later
+        # .delay() would otherwise fetch the pool closed above ("Acquire on closed pool").
+        pools.reset()
 
     reset()
     app.conf.broker_url = os.environ["CELERY_BROKER_URL"] = url
