@@ -336,13 +336,22 @@ _SECURITY_FIELDS = [
 
 def load_documents(paths: list[Path]) -> dict[str, int]:
     """Load the YAML documents in order, all or nothing; return how many rows of each kind."""
+    documents = []
+    for path in paths:
+        try:
+            documents.append(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+        except yaml.YAMLError as error:
+            raise LoadError([f"{path}: not valid YAML: {error}"]) from error
+    return load_data(documents)
+
+
+def load_data(documents: list[dict]) -> dict[str, int]:
+    """Load documents already parsed into the YAML's shape (parties, deals, agreements,
+    officers), in order, all or nothing; return how many rows of each kind. Agreement intake
+    (trustee/intake.py) builds such a document from a reviewed exhibit."""
     loader = _Loader()
     with transaction.atomic():
-        for path in paths:
-            try:
-                data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-            except yaml.YAMLError as error:
-                raise LoadError([f"{path}: not valid YAML: {error}"]) from error
+        for data in documents:
             loader.load_parties(data.get("parties"))
             loader.load_deals(data.get("deals"))
             loader.load_agreements(data.get("agreements"))

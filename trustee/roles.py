@@ -53,22 +53,24 @@ PREPARED = {
         "listrequest",
         "annualreport",
         "defaultcase",
+        "agreementsource",
     ],
     "holders": ["holderlist", "columnmapping", "solicitation", "vote"],
     "notices": ["notice"],
 }
 
 
-def groups_ensure(apps=None) -> None:
-    """Create the role groups with their permissions, unless they all exist. Run by the
-    migration that introduced them (with its historical apps) and by the test set-up after a
-    transactional test emptied the tables."""
+def groups_ensure(apps=None, *, refresh=False) -> None:
+    """Create the role groups with their permissions, unless they all exist (or `refresh`:
+    set every group's permissions again, for a migration that adds a model to a role). Run by
+    the migrations (with their historical apps) and by the test set-up after a transactional
+    test emptied the tables."""
     from django.apps import apps as live_apps
     from django.contrib.auth.management import create_permissions
 
     apps = apps or live_apps
     group_model = apps.get_model("auth", "Group")
-    if group_model.objects.filter(name__in=ROLES).count() == len(ROLES):
+    if not refresh and group_model.objects.filter(name__in=ROLES).count() == len(ROLES):
         return
     # Permissions are made after migrations by a signal; make them now.
     for config in apps.get_app_configs():

@@ -1,3 +1,3 @@
-from trustee.admin import agreements, obligations, workflows
+from trustee.admin import agreements, intake, obligations, workflows
 
-__all__ = ["agreements", "obligations", "workflows"]
+__all__ = ["agreements", "intake", "obligations", "workflows"]

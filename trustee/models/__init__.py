@@ -1,4 +1,5 @@
 from trustee.models.agreements import Agreement, AgreementParty, AgreementRelation, Deal
+from trustee.models.intake import AgreementSource
 from trustee.models.obligations import (
     AgreementEvent,
     DigestDispatch,
@@ -23,6 +24,7 @@ __all__ = [
     "AgreementEvent",
     "AgreementParty",
     "AgreementRelation",
+    "AgreementSource",
     "AgreementTerms",
     "AnnualReport",
     "Deal",
