@@ -15,13 +15,15 @@ from django.utils import timezone
 
 from holders.intake import holder_list_receive, holder_list_total_override
 from holders.models import HolderList
+from holders.retention import holder_list_destroy
+from holders.votes import solicitation_open
 from notices.workflows import notice_approve, notice_create
 from tests.factories import make_officer
 from tests.holders.helpers import HEADER, imported, rows
 from trustee import roles
 from trustee import workflows as flows
 from trustee.models import Agreement, Obligation, TrustOfficer
-from trustee.obligations import materialize, obligation_complete
+from trustee.obligations import event_record, materialize, obligation_complete
 
 pytestmark = pytest.mark.django_db
 ROLES = ["trust_administrator", "responsible_officer", "supervisor", "auditor"]
@@ -244,3 +246,90 @@ def test_an_auditor_reads_everything_and_changes_nothing(hartford, client):
     hartford.refresh_from_db()
     assert hartford.short_name == before
     assert client.get("/admin/trustee/defaultcase/add/").status_code == 403
+
+
+def _payment_default(hartford):
+    return flows.default_record(
+        agreement=hartford,
+        occurred_on=timezone.localdate() - timedelta(days=2),
+        is_payment_default=True,
+        description="Distribution not paid.",
+        by=make_officer("first-recorder").user,
+    )
+
+
+def _two_lists(security):
+    older, _ = imported(
+        security,
+        HEADER + rows(3),
+        as_of=timezone.localdate() - timedelta(days=40),
+        received=timezone.localdate() - timedelta(days=35),
+    )
+    imported(
+        security,
+        HEADER + rows(3, start=10),
+        as_of=timezone.localdate() - timedelta(days=5),
+        received=timezone.localdate(),
+    )
+    return older
+
+
+# (action, who may) — each action sets up what it needs from the demo agreement.
+MORE_ACTIONS = {
+    "record an event": (
+        lambda h, by: event_record(
+            agreement=h,
+            kind="list_requested",
+            occurred_on=timezone.localdate(),
+            description="Written request received.",
+            by=by,
+        ),
+        "preparer",
+    ),
+    "draft a notice of default": (
+        lambda h, by: flows.default_notice_draft(
+            case_id=_payment_default(h).pk, by=by, details="Not paid."
+        ),
+        "preparer",
+    ),
+    "record a cure": (
+        lambda h, by: flows.default_cure(
+            case_id=_payment_default(h).pk,
+            by=by,
+            cured_on=timezone.localdate(),
+            note="Paid.",
+        ),
+        "preparer",
+    ),
+    "open a solicitation": (
+        lambda h, by: solicitation_open(
+            record_list=HolderList.objects.filter(security__agreement=h).first(),
+            kind="waiver",
+            description="Waiver",
+            opened_on=timezone.localdate(),
+            by=by,
+        ),
+        "preparer",
+    ),
+    "destroy a superseded list": (
+        lambda h, by: holder_list_destroy(
+            list_id=_two_lists(_outstanding(h)).pk, by=by, reason="§2.2(a): superseded."
+        ),
+        "responsible",
+    ),
+}
+
+
+def _outstanding(agreement):
+    security = agreement.securities.first()
+    security.amount_outstanding = Decimal(300)
+    security.save()
+    return security
+
+
+@pytest.mark.parametrize("action", sorted(MORE_ACTIONS))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_further_action_by_each_role(hartford, action, role):
+    do, who = MORE_ACTIONS[action]
+    allowed = role == "responsible_officer" or (who == "preparer" and role == "trust_administrator")
+    expect(outcome(lambda by: do(hartford, by), person(role)), allowed)
