@@ -78,3 +78,26 @@ def test_changes_made_in_the_admin_name_the_officer_and_show_in_the_events_page(
     assert inserted.pgh_context.metadata["url"] == "/admin/trustee/defaultcase/add/"
     events = client.get("/admin/pghistory/events/")
     assert events.status_code == 200 and b"defaultcase" in events.content.lower()
+
+
+def test_the_per_row_functions_take_no_subtransaction_and_still_work(hartford):
+    """trustee.audit replaces the two functions every tracked row calls: no EXCEPTION block
+    (a subtransaction per row), the same behaviour: pgtrigger.ignore skips the event, and
+    outside it the event is written."""
+    import pgtrigger
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proname, prosrc FROM pg_proc "
+            "WHERE proname IN ('_pgh_attach_context', '_pgtrigger_should_ignore')"
+        )
+        sources = dict(cursor.fetchall())
+    assert set(sources) == {"_pgh_attach_context", "_pgtrigger_should_ignore"}
+    assert not any("EXCEPTION" in source.upper() for source in sources.values())
+    AgreementHistory = apps.get_model("trustee", "AgreementHistory")
+    before = AgreementHistory.objects.filter(pgh_obj=hartford).count()
+    with pgtrigger.ignore("trustee.Agreement:update_update"):
+        Agreement.objects.filter(pk=hartford.pk).update(governing_law="Delaware")
+    assert AgreementHistory.objects.filter(pgh_obj=hartford).count() == before
+    Agreement.objects.filter(pk=hartford.pk).update(governing_law="New York")
+    assert AgreementHistory.objects.filter(pgh_obj=hartford).count() == before + 1

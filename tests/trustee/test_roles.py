@@ -26,7 +26,13 @@ from trustee.models import Agreement, Obligation, TrustOfficer
 from trustee.obligations import event_record, materialize, obligation_complete
 
 pytestmark = pytest.mark.django_db
-ROLES = ["trust_administrator", "responsible_officer", "supervisor", "auditor"]
+ROLES = [
+    "trust_administrator",
+    "responsible_officer",
+    "supervisor",
+    "auditor",
+    "system_administrator",
+]
 
 
 @pytest.fixture
@@ -44,10 +50,11 @@ def person(role):
         "responsible_officer": roles.RESPONSIBLE_OFFICER,
         "supervisor": roles.SUPERVISOR,
         "auditor": roles.AUDITOR,
+        "system_administrator": roles.SYSTEM_ADMINISTRATOR,
     }[role]
     if role == "responsible_officer":
         TrustOfficer.objects.filter(pk=officer.pk).update(is_responsible_officer=True)
-    elif role in ("supervisor", "auditor"):
+    elif role in ("supervisor", "auditor", "system_administrator"):
         officer.delete()  # not a trust officer at all
     user.groups.set([Group.objects.get(name=name)])
     return get_user_model().objects.get(pk=user.pk)
@@ -206,12 +213,11 @@ def test_giving_officers_their_roles_is_for_supervisors(hartford, role):
     def promote(by):
         roles.officer_roles_set(officer=officer, roles=[roles.RESPONSIBLE_OFFICER], by=by)
 
-    expect(outcome(promote, person(role)), role == "supervisor")
+    may = role in ("supervisor", "system_administrator")
+    expect(outcome(promote, person(role)), may)
     officer.refresh_from_db()
-    assert officer.is_responsible_officer == (role == "supervisor")
-    assert roles.is_responsible(get_user_model().objects.get(pk=officer.user_id)) == (
-        role == "supervisor"
-    )
+    assert officer.is_responsible_officer == may
+    assert roles.is_responsible(get_user_model().objects.get(pk=officer.user_id)) == may
 
 
 def test_a_supervisor_cannot_change_their_own_roles(hartford):

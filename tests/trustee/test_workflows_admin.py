@@ -159,3 +159,30 @@ def test_a_written_request_for_a_list_from_the_admin(hartford, client):
     assert request.state == "requested" and request.obligation.kind == "holder_list_on_request"
     page = client.get(reverse("admin:trustee_listrequest_change", args=[request.pk])).content
     assert b"Link the list received" in page and delivered.encode() not in page
+
+
+def test_the_report_checklist_in_the_admin(hartford, client):
+    from trustee import workflow_rules as rules
+    from trustee.models import AnnualReport
+    from trustee.workflows import reports_open
+
+    officer = make_officer("reporter", superuser=True)
+    today = timezone.localdate()
+    materialize(today=today)
+    duty = Obligation.objects.filter(agreement=hartford, kind="report_to_holders").first()
+    # Its anchor date has come (the window's start), so the sweep opens it.
+    window = hartford.terms.report_window_days
+    Obligation.objects.filter(pk=duty.pk).update(nominal_date=today + timedelta(days=window - 1))
+    assert reports_open(today=today) == 1
+    report = AnnualReport.objects.get(obligation=duty)
+    login(client, officer)
+    url = reverse("admin:trustee_annualreport_act", args=[report.pk, "answer"])
+    form = client.get(url).content.decode()
+    assert "§313(a)(1)" in form and "§313(a)(8)" in form
+    half = {f"{code}_yes": "no" for code in rules.CHECKLIST_CODES[:4]}
+    refused = client.post(url, half)
+    assert "answer yes or no" in refused.content.decode()
+    every = {f"{code}_yes": "no" for code in rules.CHECKLIST_CODES}
+    assert client.post(url, every).status_code == 302
+    report.refresh_from_db()
+    assert report.state == "no_report_required" and report.answered_by == officer.user

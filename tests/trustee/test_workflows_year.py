@@ -402,6 +402,19 @@ def test_covenant_defaults_cured_in_time_or_becoming_events_of_default(demo):
     late.refresh_from_db()
     assert late.state == "event_of_default"
 
+    # Noticed now: drafted by one officer, approved by another, to every Holder.
+    with at(date(2027, 11, 30)):
+        flows.default_notice_draft(
+            case_id=late.pk, by=preparer, details="The covenant default of June 1 continues."
+        )
+        flows.default_notice_approve(case_id=late.pk, by=approver)
+    late.refresh_from_db()
+    assert late.state == "noticed"
+    assert late.notice.deliveries.filter(channel="letter").count() == Holder.objects.filter(
+        holder_list=late.notice.holder_list
+    ).count()
+    assert late.event.obligations.get(kind="default_notice").status == "done"
+
     # Waiver (§2.6): refused when the majority is not met, closed when it is.
     record = HolderList.objects.filter(security=late.security, status="imported").first()
     holders = list(Holder.objects.filter(holder_list=record).order_by("-amount"))
