@@ -410,9 +410,10 @@ def test_covenant_defaults_cured_in_time_or_becoming_events_of_default(demo):
         flows.default_notice_approve(case_id=late.pk, by=approver)
     late.refresh_from_db()
     assert late.state == "noticed"
-    assert late.notice.deliveries.filter(channel="letter").count() == Holder.objects.filter(
-        holder_list=late.notice.holder_list
-    ).count()
+    assert (
+        late.notice.deliveries.filter(channel="letter").count()
+        == Holder.objects.filter(holder_list=late.notice.holder_list).count()
+    )
     assert late.event.obligations.get(kind="default_notice").status == "done"
 
     # Waiver (§2.6): refused when the majority is not met, closed when it is.
