@@ -164,7 +164,9 @@ class NoticeAdmin(admin.ModelAdmin):
 
     @admin.display(description="failed deliveries")
     def failures(self, notice):
-        failed = Delivery.objects.filter(notice=notice, state=Delivery.State.FAILED)
+        failed = Delivery.objects.filter(
+            notice=notice, state__in=[Delivery.State.FAILED, Delivery.State.BOUNCED]
+        )
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
