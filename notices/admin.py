@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from notices.kinds import KINDS
+from notices.mailing import letters_mailed
 from notices.models import Delivery, Notice
 from notices.rendering import freeze, template_sources
 from notices.rendering import render as render_notice
 from notices.workflows import (
     NoticeRefused,
     deliveries_resend_failed,
-    letters_mailed,
     notice_approve,
     notice_context,
     notice_create,

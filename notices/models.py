@@ -52,7 +52,7 @@ class Notice(models.Model):
     frozen_context = models.JSONField(default=dict, blank=True, editable=False)
 
     # The first-class letters: one PDF of every letter delivery, made by a mail task after the
-    # approval (notices/workflows.py `letters_prepare`), then mailed by an officer, who records
+    # approval (notices/mailing.py `letters_prepare`), then mailed by an officer, who records
     # it (`letters_mailed`), which makes the mailing manifest: the certificate of mailing.
     class Letters(models.TextChoices):
         NONE = "", "No letters"

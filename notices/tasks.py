@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from notices import sending, workflows
+from notices import mailing, sending
 from notices.models import Delivery
 
 CHUNK = 500
@@ -36,8 +36,8 @@ def send_deliveries(delivery_ids):
 )
 def prepare_letters(notice_id):
     # A full disk or a lost database connection is worth another try soon; anything else waits
-    # for the sweep (workflows.LETTERS_STUCK_AFTER), its error shown on the notice meanwhile.
-    workflows.letters_prepare(notice_id=notice_id)
+    # for the sweep (mailing.LETTERS_STUCK_AFTER), its error shown on the notice meanwhile.
+    mailing.letters_prepare(notice_id=notice_id)
 
 
 @shared_task(ignore_result=True)
@@ -45,7 +45,7 @@ def sweep_deliveries():
     _enqueue(sending.due_for_sending(), mark=False)
     # Letters whose task was lost (broker down at approval, worker killed) are found here too:
     # one sweep, already on beat's schedule, for everything the mail queue owes.
-    for notice_id in workflows.letters_requeue_stale():
+    for notice_id in mailing.letters_requeue_stale():
         prepare_letters.delay(notice_id)
 
 

@@ -1,3 +1,3 @@
-from holders.admin import lists, votes
+from holders.admin import exports, lists, votes
 
-__all__ = ["lists", "votes"]
+__all__ = ["exports", "lists", "votes"]

@@ -15,7 +15,6 @@ from holders.intake import holder_list_receive, holder_list_total_override
 from holders.models import (
     ColumnMapping,
     Holder,
-    HolderExport,
     HolderList,
     ListDestruction,
     ListProblem,
@@ -483,24 +482,6 @@ class ColumnMappingAdmin(admin.ModelAdmin):
 class ListDestructionAdmin(admin.ModelAdmin):
     list_display = ["holder_list", "destroyed_at", "destroyed_by", "row_count", "sha256"]
     readonly_fields = [f.name for f in ListDestruction._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(HolderExport)
-class HolderExportAdmin(admin.ModelAdmin):
-    """Read only: the record of holder data that left the system."""
-
-    list_display = ["at", "holder_list", "what", "rows", "by"]
-    list_filter = ["what"]
-    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False

@@ -18,13 +18,11 @@ from django.test import Client
 from django.utils import timezone
 
 from holders.models import Holder
+from notices.mailing import letters_mailed, letters_prepare, letters_requeue_stale
 from notices.models import Delivery, Notice
 from notices.tasks import prepare_letters, sweep_deliveries
 from notices.workflows import (
     NoticeRefused,
-    letters_mailed,
-    letters_prepare,
-    letters_requeue_stale,
     notice_approve,
     notice_create,
 )

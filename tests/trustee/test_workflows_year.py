@@ -16,7 +16,7 @@ from holders.imports import import_holder_list
 from holders.intake import holder_list_receive
 from holders.models import Holder, HolderList
 from holders.votes import solicitation_open, vote_record
-from notices.workflows import letters_prepare
+from notices.mailing import letters_prepare
 from trustee import workflows as flows
 from trustee.escalations import escalation_send, escalations_unsent
 from trustee.models import (

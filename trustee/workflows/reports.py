@@ -174,8 +174,9 @@ def report_mailed(*, report_id, by, mailed_on, today: date | None = None):
     today = today_or_now(today)
     if mailed_on > today:
         raise TransitionRefused({"mailed_on": "This date is in the future."})
+    from notices.mailing import letters_mailed
     from notices.models import Notice
-    from notices.workflows import NoticeRefused, letters_mailed
+    from notices.workflows import NoticeRefused
 
     with transaction.atomic():
         report = (
