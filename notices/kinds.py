@@ -66,6 +66,30 @@ KINDS = {
             section="2.2(a)",
             variables={**COMMON_VARIABLES},
         ),
+        NoticeKind(
+            code="certificate_chase",
+            label="Late compliance certificate (to the Guarantor)",
+            audience="guarantor",
+            letter_required=True,
+            section="2.4",
+            variables={**COMMON_VARIABLES},
+        ),
+        NoticeKind(
+            code="conflict_notice",
+            label="Notice of conflicting interest to Holders (TIA §310(b))",
+            audience="holders",
+            letter_required=True,
+            section="4.1(c)",
+            variables={**COMMON_VARIABLES},
+        ),
+        NoticeKind(
+            code="holder_communication",
+            label="Holders' communication mailed for them (TIA §312(b))",
+            audience="holders",
+            letter_required=True,
+            section="TIA §312(b)",
+            variables={**COMMON_VARIABLES},
+        ),
     )
 }
 TEMPLATE_PARTS = ("subject.txt", "body.txt", "body.html", "letter.txt")

@@ -1,6 +1,24 @@
-from trustee.admin import agreements, intake, obligations, workflows
+from trustee.admin import (
+    agreements,
+    applications,
+    deliverables,
+    examiner_reports,
+    intake,
+    obligations,
+    standing,
+    workflows,
+)
 
-__all__ = ["agreements", "intake", "obligations", "workflows"]
+__all__ = [
+    "agreements",
+    "applications",
+    "deliverables",
+    "examiner_reports",
+    "intake",
+    "obligations",
+    "standing",
+    "workflows",
+]
 
 
 def audit_trail_only_on_postgresql():

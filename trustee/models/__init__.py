@@ -1,4 +1,6 @@
 from trustee.models.agreements import Agreement, AgreementParty, AgreementRelation, Deal
+from trustee.models.applications import *  # noqa: F403
+from trustee.models.deliverables import *  # noqa: F403
 from trustee.models.intake import AgreementSource
 from trustee.models.obligations import (
     AgreementEvent,
@@ -10,6 +12,7 @@ from trustee.models.officers import OfficerAssignment, TrustOfficer
 from trustee.models.ops import Heartbeat
 from trustee.models.parties import NoticeAddress, Party, PartyContact
 from trustee.models.securities import Security, UnderwriterAllocation
+from trustee.models.standing import *  # noqa: F403
 from trustee.models.terms import AgreementTerms, TermCitation
 from trustee.models.workflows import (
     AnnualReport,

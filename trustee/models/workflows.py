@@ -224,6 +224,14 @@ class WorkflowStep(models.Model):
         LIST_REQUEST = "list_request", "List of Holders"
         ANNUAL_REPORT = "annual_report", "Report to Holders"
         DEFAULT = "default", "Default"
+        CERTIFICATE = "certificate", "Compliance certificate"
+        OFFICERS_CERTIFICATE = "officers_certificate", "Officers' Certificate or opinion"
+        PERIODIC_REPORT = "periodic_report", "Periodic report"
+        PAYMENT = "payment", "Payment"
+        ELIGIBILITY = "eligibility", "Trustee eligibility"
+        CONFLICT = "conflict", "Conflicting interest"
+        RESIGNATION = "resignation", "Resignation or removal"
+        HOLDER_APPLICATION = "holder_application", "Holders' application (TIA §312(b))"
 
     agreement = models.ForeignKey(
         "trustee.Agreement", on_delete=models.CASCADE, related_name="workflow_steps"

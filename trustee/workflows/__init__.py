@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from trustee import workflow_rules as rules
+from trustee.workflows import applications, deliverables, payments, resignations, standing
 from trustee.workflows.common import (
     SCHEDULER_USERNAME,
     escalation_recipients,
@@ -62,7 +63,16 @@ def workflows_sweep(*, today: date | None = None) -> dict[str, int]:
         "reports_opened": reports_open(today=today),
         "reports_late": reports_overdue(today=today),
         "defaults_advanced": defaults_advance(today=today),
+        **deliverables.sweep(today=today),
+        **payments.sweep(today=today),
+        **standing.sweep(today=today),
+        **resignations.sweep(today=today),
+        **applications.sweep(today=today),
     }
+
+
+# The workflows that seed demo rows of their own for an officer to walk (load_demo).
+DEMO_SEEDS = (deliverables, payments, standing, resignations, applications)
 
 
 __all__ = [

@@ -41,6 +41,12 @@ class Command(BaseCommand):
         # The demo's calendar, as the daily sweep would keep it.
         result = materialize(today=local_today(settings.TIME_ZONE, timezone.now()))
         advance_statuses()
+        from trustee.workflows import DEMO_SEEDS
+
+        today = local_today(settings.TIME_ZONE, timezone.now())
+        with transaction.atomic():
+            for workflow in DEMO_SEEDS:
+                workflow.demo_seed(today=today)
         summary = ", ".join(f"{count} {name}" for name, count in sorted(counts.items()))
         self.stdout.write(
             f"Demo loaded: {summary}; {seeded} new holders; {result.created} new obligations."
