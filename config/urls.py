@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.health import healthz
@@ -24,6 +24,10 @@ ADMIN_URL = admin_prefix(getattr(settings, "TRUSTDESK_ADMIN_URL", "admin/"))
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index"), name="home"),
     path("healthz", healthz, name="healthz"),
+    # Pages in the admin's look that are not one model's: the officer's desk (calendar,
+    # search, the agreement page) and the reports for supervisors and examiners.
+    path(f"{ADMIN_URL}desk/", include("trustee.desk_urls")),
+    path(f"{ADMIN_URL}reports/", include("trustee.report_urls")),
     path(ADMIN_URL, admin.site.urls),
     path("calendar/<str:token>.ics", officer_calendar, name="officer-calendar"),
 ]
