@@ -254,6 +254,10 @@ TRUSTDESK_MESSAGE_ID_DOMAIN = env.str("TRUSTDESK_MESSAGE_ID_DOMAIN", default="tr
 # The address the digest and calendar links point officers to.
 TRUSTDESK_BASE_URL = env.str("TRUSTDESK_BASE_URL", default="http://127.0.0.1:8000")
 
+# The bank's legal name on the reports handed to examiners (empty: the trustee named on the
+# agreements, where it is one bank).
+TRUSTDESK_BANK_NAME = env.str("TRUSTDESK_BANK_NAME", default="")
+
 # Where the admin lives (config/urls.py), e.g. "back-office-7f3a/".
 TRUSTDESK_ADMIN_URL = env.str("TRUSTDESK_ADMIN_URL", default="admin/")
 

@@ -11,6 +11,7 @@ from trustee.models.obligations import (
 from trustee.models.officers import OfficerAssignment, TrustOfficer
 from trustee.models.ops import Heartbeat
 from trustee.models.parties import NoticeAddress, Party, PartyContact
+from trustee.models.reports import ReportExport
 from trustee.models.securities import Security, UnderwriterAllocation
 from trustee.models.standing import *  # noqa: F403
 from trustee.models.terms import AgreementTerms, TermCitation
@@ -42,6 +43,7 @@ __all__ = [
     "OfficerAssignment",
     "Party",
     "PartyContact",
+    "ReportExport",
     "Security",
     "TermCitation",
     "TrustOfficer",
