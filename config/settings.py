@@ -228,6 +228,11 @@ TRUSTDESK_REQUEST_LEAD_DAYS = {
 TRUSTDESK_ESCALATE_EVERY_DAYS = {
     "list_request": 7,
     "annual_report": 7,
+    "certificate": 7,
+    "officers_certificate": 7,
+    "periodic_report": 7,
+    # A §312(b) application has a five-business-day clock: chased every other day.
+    "holder_application": 2,
     **env.json("TRUSTDESK_ESCALATE_EVERY_DAYS", default={}),
 }
 TRUSTDESK_WITHHOLDING_REVIEW_DAYS = env.int("TRUSTDESK_WITHHOLDING_REVIEW_DAYS", default=90)
@@ -239,8 +244,20 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Payments (trustee/workflows/payments.py): the hour of the due date by which the Guarantor's
+# funds must be in hand, and how far back the sweep looks for payments not yet received.
+TRUSTDESK_PAYMENT_CUTOFF_HOUR = env.int("TRUSTDESK_PAYMENT_CUTOFF_HOUR", default=12)
+TRUSTDESK_PAYMENT_LOOKBACK_DAYS = env.int("TRUSTDESK_PAYMENT_LOOKBACK_DAYS", default=31)
+
 # Notices: e-mail delivery. Retries back off exponentially with jitter, capped well below the
 # broker's visibility timeout; a delivery claimed longer than STUCK_SECONDS ago is requeued.
+# Rate limits are per provider (the SMTP host, or TRUSTDESK_MAIL_PROVIDER) and shared by every
+# worker through a token bucket in Redis (notices/ratelimit.py): TRUSTDESK_MAIL_RATE_LIMITS is a
+# JSON object such as {"smtp.example.com": "50/s", "*": "10/s"}; TRUSTDESK_MAIL_RATE_PER_SECOND
+# is the limit of a provider that object does not name (0: none).
+TRUSTDESK_MAIL_RATE_LIMITS = env.json("TRUSTDESK_MAIL_RATE_LIMITS", default={})
+TRUSTDESK_MAIL_PROVIDER = env.str("TRUSTDESK_MAIL_PROVIDER", default="")
+TRUSTDESK_MAIL_RATE_REDIS_URL = env.str("TRUSTDESK_MAIL_RATE_REDIS_URL", default="")
 TRUSTDESK_MAIL_RATE_PER_SECOND = env.float("TRUSTDESK_MAIL_RATE_PER_SECOND", default=0)
 # SMTP sessions a mail task keeps open at once (threads in the worker process).
 TRUSTDESK_MAIL_SENDERS = env.int("TRUSTDESK_MAIL_SENDERS", default=4)
@@ -257,6 +274,9 @@ TRUSTDESK_BASE_URL = env.str("TRUSTDESK_BASE_URL", default="http://127.0.0.1:800
 # The bank's legal name on the reports handed to examiners (empty: the trustee named on the
 # agreements, where it is one bank).
 TRUSTDESK_BANK_NAME = env.str("TRUSTDESK_BANK_NAME", default="")
+
+# Dates as "Mon 16 Feb 2026" on every admin page (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 # Where the admin lives (config/urls.py), e.g. "back-office-7f3a/".
 TRUSTDESK_ADMIN_URL = env.str("TRUSTDESK_ADMIN_URL", default="admin/")

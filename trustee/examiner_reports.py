@@ -27,7 +27,15 @@ from django.utils import timezone
 
 from trustee import obligation_rules
 from trustee.calendar import DUTY_FACTS, DutyKind, Owner
-from trustee.models import AgreementParty, DefaultCase, Obligation, WorkflowStep
+from trustee.deliverable_rules import CertificateState, PeriodicState
+from trustee.models import (
+    AgreementParty,
+    ComplianceCertificate,
+    DefaultCase,
+    Obligation,
+    PeriodicReport,
+    WorkflowStep,
+)
 from trustee.models.workflows import DEFAULT_LABELS, LIST_LABELS
 from trustee.report_exports import long_date
 from trustee.workflow_rules import DefaultState, ListState
@@ -42,6 +50,13 @@ CLOSED_DEFAULT = (DefaultState.CURED, DefaultState.WAIVED)
 # is a default (the other report), and the end of a cure period is a clock, not a document.
 # Everything else it owes (lists, certificates, reports, and any kind added later) is listed.
 NOT_DELIVERABLES = (DutyKind.PAYMENT, DutyKind.MATURITY, DutyKind.CURE_PERIOD_END)
+# Not yet delivered in a form the trustee accepted: a certificate sent back is still owed.
+CERTIFICATE_AWAITED = (
+    CertificateState.EXPECTED,
+    CertificateState.LATE,
+    CertificateState.RETURNED,
+)
+REPORT_AWAITED = (PeriodicState.EXPECTED, PeriodicState.LATE)
 
 
 def today() -> date:
@@ -94,6 +109,14 @@ class LateDeliverableRow:
     status: str
     chased: str
     officer: str
+    # The admin page of the row's record: the duty's, or the case's where the deliverable is
+    # a case with no duty on the calendar (terms that state no date, e.g. "as TIA §314 says").
+    link: str = "admin:trustee_obligation_change"
+    record_id: int | None = None
+
+    def __post_init__(self):
+        if self.record_id is None:
+            object.__setattr__(self, "record_id", self.obligation_id)
 
 
 def trusteeships_in_default(as_of: date | None = None) -> list[DefaultRow]:
@@ -173,7 +196,9 @@ def _default_label(state: str) -> str:
 
 def guarantor_deliverables_late(as_of: date | None = None) -> list[LateDeliverableRow]:
     """Every list, certificate or report the Guarantor owes the trustee whose due date had
-    passed by `as_of` and that is still open, by agreement and due date. Two queries."""
+    passed by `as_of` and that is still open, by agreement and due date: the duties on the
+    calendar, and the certificate and report cases an officer opened with a due date where the
+    terms give none (those have no duty to list them). Four queries at most."""
     as_of = as_of or today()
     duties = list(
         Obligation.objects.filter(
@@ -185,10 +210,24 @@ def guarantor_deliverables_late(as_of: date | None = None) -> list[LateDeliverab
         .select_related("agreement", "officer__user", "list_request")
         .order_by("agreement__short_name", "due_date", "pk")
     )
-    if not duties:
+    certificates = list(
+        ComplianceCertificate.objects.filter(
+            obligation__isnull=True, state__in=CERTIFICATE_AWAITED, due_on__lt=as_of
+        ).select_related("agreement", "chase_notice")
+    )
+    reports = list(
+        PeriodicReport.objects.filter(
+            state__in=REPORT_AWAITED, due_on__isnull=False, due_on__lt=as_of
+        ).select_related("agreement")
+    )
+    if not (duties or certificates or reports):
         return []
-    guarantors = _guarantors({duty.agreement_id for duty in duties})
-    return [
+    guarantors = _guarantors(
+        {d.agreement_id for d in duties}
+        | {c.agreement_id for c in certificates}
+        | {r.agreement_id for r in reports}
+    )
+    rows = [
         LateDeliverableRow(
             obligation_id=duty.pk,
             agreement_id=duty.agreement_id,
@@ -205,6 +244,56 @@ def guarantor_deliverables_late(as_of: date | None = None) -> list[LateDeliverab
         )
         for duty in duties
     ]
+    rows += [
+        LateDeliverableRow(
+            obligation_id=None,
+            agreement_id=case.agreement_id,
+            agreement=case.agreement.short_name,
+            guarantor=guarantors.get(case.agreement_id, ""),
+            deliverable=f"Compliance certificate for the fiscal year ended "
+            f"{long_date(case.period_end)}",
+            kind="Compliance certificate",
+            section="§2.4",
+            due_on=case.due_on,
+            days_late=(as_of - case.due_on).days,
+            status=case.get_state_display(),
+            chased=_chased_case(case, "chase letter drafted" if case.chase_notice_id else ""),
+            officer="",
+            link="admin:trustee_compliancecertificate_change",
+            record_id=case.pk,
+        )
+        for case in certificates
+    ]
+    rows += [
+        LateDeliverableRow(
+            obligation_id=None,
+            agreement_id=report.agreement_id,
+            agreement=report.agreement.short_name,
+            guarantor=guarantors.get(report.agreement_id, ""),
+            deliverable=f"{report.get_kind_display()} for the period ended "
+            f"{long_date(report.period_end)}",
+            kind="Periodic report",
+            section="§2.4",
+            due_on=report.due_on,
+            days_late=(as_of - report.due_on).days,
+            status=report.get_state_display(),
+            chased=_chased_case(report, ""),
+            officer="",
+            link="admin:trustee_periodicreport_change",
+            record_id=report.pk,
+        )
+        for report in reports
+    ]
+    rows.sort(key=lambda row: (row.agreement, row.due_on, row.link, row.record_id))
+    return rows
+
+
+def _chased_case(case, said: str) -> str:
+    if not case.escalations:
+        return said
+    count = f"{case.escalations} escalation{'s' if case.escalations > 1 else ''}"
+    last = f", the last {long_date(case.last_escalated_on)}" if case.last_escalated_on else ""
+    return f"{said}; {count}{last}" if said else f"{count}{last}"
 
 
 def _kind_label(kind: str) -> str:

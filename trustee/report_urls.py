@@ -67,6 +67,15 @@ SPECS = (
 BY_NAME = {spec.name: spec for spec in SPECS}
 
 
+def _record_url(spec, row) -> str:
+    """The admin page of a row's record: the row's own where it names one (a late certificate
+    case with no duty on the calendar), else the report's."""
+    return reverse(
+        getattr(row, "link", spec.link),
+        args=[getattr(row, "record_id", None) or getattr(row, spec.link_id)],
+    )
+
+
 def may_see_reports(user) -> bool:
     return bool(user.is_active and user.is_staff and roles_of(user) & MAY_SEE)
 
@@ -148,10 +157,7 @@ def report_view(request, name):
         rows=rows,
         page=page,
         headers=[column.header for column in spec.report.shown],
-        lines=[
-            (reverse(spec.link, args=[getattr(row, spec.link_id)]), _cells(spec, row))
-            for row in page.object_list
-        ],
+        lines=[(_record_url(spec, row), _cells(spec, row)) for row in page.object_list],
         counted=spec.report.counted(rows) if rows else spec.report.nothing,
         downloads=[
             (f.upper(), f"?as_of={as_of:%Y-%m-%d}&format={f}") for f in report_exports.FORMATS

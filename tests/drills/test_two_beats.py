@@ -28,7 +28,6 @@ from notices.models import Notice
 from trustee.digests import officers_with_duties, send_daily_digests
 from trustee.models import (
     AnnualReport,
-    DefaultCase,
     DigestDispatch,
     ListRequest,
     Obligation,
@@ -84,9 +83,20 @@ def duplicates(queryset, *fields):
 
 
 def referenced_notices():
+    """Every notice a workflow case refers to, by any of its foreign keys to Notice (a
+    certificate's chase letter, a conflict's notice to holders, ...)."""
+    from django.apps import apps
+    from pghistory.models import Event
+
     ids = []
-    for model in (ListRequest, AnnualReport, DefaultCase):
-        ids += model.objects.exclude(notice=None).values_list("notice_id", flat=True)
+    for model in apps.get_app_config("trustee").get_models():
+        if issubclass(model, Event):
+            continue  # the audit trail's copies of the cases
+        for field in model._meta.get_fields():
+            if field.many_to_one and field.related_model is Notice:
+                ids += model.objects.exclude(**{field.name: None}).values_list(
+                    field.attname, flat=True
+                )
     return ids
 
 

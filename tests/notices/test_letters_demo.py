@@ -52,7 +52,7 @@ def test_the_demo_notice_of_default_from_draft_to_certificate_of_mailing(
         },
     )
     assert created.status_code == 302, created.content.decode()[:2000]
-    notice = Notice.objects.get()
+    notice = Notice.objects.get(kind="default_notice")
     draft_page = maker.get(f"/admin/notices/notice/{notice.pk}/change/").content.decode()
     assert "Record mailing" not in draft_page
     preview = maker.get(f"/admin/notices/notice/{notice.pk}/preview/").content.decode()

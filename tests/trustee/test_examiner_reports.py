@@ -241,6 +241,53 @@ def test_a_done_or_excused_deliverable_is_not_listed(officer):
     assert guarantor_deliverables_late(date(2025, 9, 1)) == []
 
 
+def test_certificate_and_report_cases_with_no_duty_on_the_calendar_are_listed_when_late(
+    officer, client
+):
+    """Terms that state no date for the certificate (both demos: "as TIA §314 requires") have
+    no duty on the calendar: the case an officer opened with its due date is what is late."""
+    from trustee.workflows.deliverables import certificate_expect, periodic_report_expect
+
+    alpha = guarantee("Alpha Capital I Guarantee")
+    alpha.terms.fiscal_year_end = None
+    alpha.terms.save()
+    certificate = certificate_expect(
+        agreement=alpha,
+        period_end=date(2024, 12, 31),
+        due_on=date(2025, 4, 30),
+        basis="TIA §314(a)(4): within 120 days of the fiscal year end.",
+        by=officer,
+        today=date(2025, 1, 5),
+    )
+    report = periodic_report_expect(
+        agreement=alpha,
+        kind="annual",
+        period_end=date(2024, 12, 31),
+        due_on=date(2025, 5, 15),
+        basis="Form 10-K: 15 days after it is filed with the SEC.",
+        by=officer,
+        today=date(2025, 1, 5),
+    )
+    assert guarantor_deliverables_late(date(2025, 4, 30)) == []
+    rows = guarantor_deliverables_late(date(2025, 6, 1))
+    assert [(r.kind, r.due_on, r.days_late, r.section) for r in rows] == [
+        ("Compliance certificate", date(2025, 4, 30), 32, "§2.4"),
+        ("Periodic report", date(2025, 5, 15), 17, "§2.4"),
+    ]
+    assert [(r.link, r.record_id) for r in rows] == [
+        ("admin:trustee_compliancecertificate_change", certificate.pk),
+        ("admin:trustee_periodicreport_change", report.pk),
+    ]
+    assert rows[0].guarantor == "Alpha Capital I Guarantee Parent, Inc."
+    # The report's page links each row to its case, not to a duty.
+    client.force_login(role_user(AUDITOR))
+    page = client.get(reverse("reports:late_deliverables"), {"as_of": "2025-06-01"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("admin:trustee_compliancecertificate_change", args=[certificate.pk]) in html
+    assert reverse("admin:trustee_periodicreport_change", args=[report.pk]) in html
+
+
 # -- with the demo data ------------------------------------------------------------------------
 
 
@@ -301,8 +348,15 @@ def test_the_demo_agreements_in_both_reports():
         "Hartford Capital III Guarantee",
     }
     for r in late:
+        if r.obligation_id is None:
+            # A certificate or report case the demo opened by hand (its terms give no date).
+            assert r.kind in {"Compliance certificate", "Periodic report"}
+            assert r.due_on < as_of and r.days_late > 0
+            continue
         duty = Obligation.objects.get(pk=r.obligation_id)
         assert duty.owed_by == "guarantor" and duty.is_open and duty.due_date < as_of
+    # The demo's late certificate (deliverables_demo) is in the report.
+    assert any(r.kind == "Compliance certificate" for r in late)
 
 
 # -- queries ---------------------------------------------------------------------------------
@@ -315,7 +369,8 @@ def test_each_report_reads_in_a_fixed_number_of_queries(officer, django_assert_m
     materialize(today=date(2025, 8, 1), agreements=Agreement.objects.all())
     with django_assert_max_num_queries(3):
         assert len(trusteeships_in_default(date(2026, 2, 16))) == 12
-    with django_assert_max_num_queries(2):
+    # The duties, the certificate cases, the report cases and the Guarantors' names.
+    with django_assert_max_num_queries(4):
         assert len(guarantor_deliverables_late(date(2026, 2, 16))) >= 12
 
 

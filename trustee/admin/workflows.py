@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from trustee import workflow_rules as rules
@@ -354,58 +354,6 @@ class DefaultCaseAdmin(WorkflowAdmin):
     @admin.display(description="occurred", ordering="event__occurred_on")
     def occurred(self, case):
         return case.event.occurred_on
-
-
-# The admin page of each workflow's case, by WorkflowStep.workflow (app label trustee).
-CASE_MODELS = {
-    WorkflowStep.Workflow.LIST_REQUEST: "listrequest",
-    WorkflowStep.Workflow.ANNUAL_REPORT: "annualreport",
-    WorkflowStep.Workflow.DEFAULT: "defaultcase",
-}
-
-
-def case_url(step) -> str:
-    """The admin page of a step's case, or "" where the workflow has none registered."""
-    model = CASE_MODELS.get(step.workflow)
-    if model is None:
-        return ""
-    try:
-        return reverse(f"admin:trustee_{model}_change", args=[step.case_id])
-    except NoReverseMatch:
-        return ""
-
-
-def workflow_timeline(agreement):
-    """Every workflow step of an agreement, newest first, for its page."""
-    steps = WorkflowStep.objects.filter(agreement=agreement).select_related("by")[:200]
-    rows = format_html_join(
-        "",
-        "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                s.on.isoformat(),
-                _case_link(s),
-                s.old_state or "—",
-                s.new_state,
-                s.by.get_full_name() if s.by else "scheduler",
-                s.comment,
-            )
-            for s in steps
-        ),
-    )
-    if not rows:
-        return "Nothing yet."
-    return format_html(
-        "<table><thead><tr><th>date</th><th>workflow</th><th>change</th><th>by</th>"
-        "<th>comment</th></tr></thead><tbody>{}</tbody></table>",
-        rows,
-    )
-
-
-def _case_link(step):
-    label = f"{step.get_workflow_display()} #{step.case_id}"
-    url = case_url(step)
-    return format_html('<a href="{}">{}</a>', url, label) if url else label
 
 
 def default_banner(agreement):

@@ -348,6 +348,6 @@ def agreement_in_default(agreement) -> list[DefaultCase]:
     """The continuing Events of Default, for the agreement's banner (§3.1(b), (c))."""
     return list(
         DefaultCase.objects.filter(agreement=agreement, state__in=list(rules.CONTINUING))
-        .select_related("event")
+        .select_related("event", "agreement")
         .order_by("event__occurred_on")
     )
