@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from trustee.admin.obligations import long_date
+from trustee.admin.standing import FlaggedFilter
 from trustee.calendar import local_today
 from trustee.models import (
     Agreement,
@@ -20,6 +22,7 @@ from trustee.models import (
     TermCitation,
     TrustOfficer,
     UnderwriterAllocation,
+    WorkflowStep,
 )
 from trustee.obligations import assignments_changed, horizon_end, terms_changed
 from trustee.roles import responsible_designation_sync
@@ -131,8 +134,10 @@ class OfficerAssignmentInline(admin.TabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "kind", "dated_as_of", "our_role", "status", "deal"]
-    list_filter = ["status", "kind", "our_role", "tia", "governing_law", "deal"]
+    list_display = ["short_name", "kind", "dated_as_of", "our_role", "status", "deal", "desk_page"]
+    # The change form with a link to the agreement's desk page (timeline and actions).
+    change_form_template = "admin/trustee/desk/agreement_change_form.html"
+    list_filter = ["status", "kind", "our_role", "tia", "governing_law", "deal", FlaggedFilter]
     search_fields = [
         "short_name",
         "slug",
@@ -178,6 +183,14 @@ class AgreementAdmin(admin.ModelAdmin):
         ("Referred to by", {"fields": ["related_from_others"]}),
     ]
 
+    @admin.display(description="desk page")
+    def desk_page(self, agreement):
+        return format_html(
+            '<a href="{}">Timeline and actions<span class="visually-hidden"> of {}</span></a>',
+            reverse("desk-agreement", args=[agreement.pk]),
+            agreement.short_name,
+        )
+
     @admin.display(description="defaults")
     def in_default(self, agreement):
         from trustee.admin.workflows import default_banner
@@ -186,9 +199,36 @@ class AgreementAdmin(admin.ModelAdmin):
 
     @admin.display(description="timeline")
     def workflow_history(self, agreement):
-        from trustee.admin.workflows import workflow_timeline
+        """Every workflow step, newest first: any workflow, by its name, linked to its case
+        where the admin has a page for it (the desk's registry of workflows)."""
+        from trustee.desk_views import case_url_names
 
-        return workflow_timeline(agreement) if agreement.pk else "—"
+        if not agreement.pk:
+            return "—"
+        urls = case_url_names()
+        steps = WorkflowStep.objects.filter(agreement=agreement).select_related("by")[:200]
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    long_date(s.on),
+                    _step_case(s, urls),
+                    s.old_state or "—",
+                    s.new_state,
+                    (s.by.get_full_name() or s.by.get_username()) if s.by else "scheduler",
+                    s.comment,
+                )
+                for s in steps
+            ),
+        )
+        if not rows:
+            return "Nothing yet."
+        return format_html(
+            "<table><thead><tr><th>date</th><th>workflow</th><th>change</th><th>by</th>"
+            "<th>comment</th></tr></thead><tbody>{}</tbody></table>",
+            rows,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("deal")
@@ -266,6 +306,15 @@ class AgreementAdmin(admin.ModelAdmin):
             )
             or "—"
         )
+
+
+def _step_case(step, urls):
+    label = f"{step.get_workflow_display()} #{step.case_id}"
+    if step.workflow not in urls:
+        return label
+    return format_html(
+        '<a href="{}">{}</a>', reverse(urls[step.workflow], args=[step.case_id]), label
+    )
 
 
 def _obligation_link(row):

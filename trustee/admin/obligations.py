@@ -10,7 +10,13 @@ from django.utils.html import format_html
 
 from trustee import obligation_rules as rules
 from trustee.calendar import local_today
-from trustee.models import AgreementEvent, DigestDispatch, Obligation, ObligationChange
+from trustee.models import (
+    AgreementEvent,
+    DigestDispatch,
+    Obligation,
+    ObligationChange,
+    TrustOfficer,
+)
 from trustee.obligations import (
     TransitionRefused,
     event_check,
@@ -52,6 +58,27 @@ class DueRangeFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OfficerFilter(admin.SimpleListFilter):
+    """The officers, named in one query. The stock related-only filter first reads the
+    officer of every obligation in the table (a DISTINCT over all of it): seconds at scale on
+    the desk's one-click overdue list. Its parameter is the stock one, so links keep working."""
+
+    title = "officer"
+    parameter_name = "officer__id__exact"
+
+    def lookups(self, request, model_admin):
+        officers = TrustOfficer.objects.select_related("user").order_by(
+            "user__last_name", "user__first_name", "user__username"
+        )
+        return [(str(o.pk), o.user.get_full_name() or o.user.get_username()) for o in officers]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(officer_id=int(value))
+        return queryset
+
+
 class ObligationChangeInline(admin.TabularInline):
     model = ObligationChange
     extra = 0
@@ -84,9 +111,11 @@ class ObligationAdmin(admin.ModelAdmin):
         DueRangeFilter,
         "kind",
         "owed_by",
-        ("officer", admin.RelatedOnlyFieldListFilter),
-        ("agreement", admin.RelatedOnlyFieldListFilter),
+        OfficerFilter,
     ]
+    # An agreement's duties are reached from its page (?agreement__id__exact=…), not from a
+    # filter listing every agreement; and no full COUNT(*) on every page of a large table.
+    show_full_result_count = False
     search_fields = ["agreement__short_name", "agreement__slug", "title", "key"]
     date_hierarchy = "due_date"
     list_select_related = ["agreement", "officer__user"]
