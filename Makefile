@@ -35,7 +35,7 @@ test: install-dev
 	$(BIN)/coverage report --fail-under=90 --include='$(RULES_MODULES)'
 
 # The pure rules modules: no Django, and branch coverage above 90%.
-RULES_MODULES := trustee/term_rules.py,trustee/workflow_rules.py,trustee/exhibits/*.py,trustee/identifiers.py,trustee/calendar.py,trustee/obligation_rules.py,holders/reading.py,holders/validation.py,holders/columns.py,holders/list_checks.py,holders/vocabulary.py,holders/amounts.py,holders/majority.py
+RULES_MODULES := trustee/term_rules.py,trustee/workflow_rules.py,trustee/exhibits/*.py,trustee/identifiers.py,trustee/calendar.py,trustee/obligation_rules.py,holders/reading.py,holders/validation.py,holders/columns.py,holders/list_checks.py,holders/vocabulary.py,holders/amounts.py,holders/majority.py,trustee/deliverable_rules.py,trustee/standing_rules.py,trustee/succession_rules.py,trustee/application_rules.py,notices/rate_rules.py
 
 lint: install-dev
 	$(BIN)/ruff check .
