@@ -460,3 +460,18 @@ def test_no_month_is_this_month():
     assert reads.parse_month("", today=date(2026, 11, 22)) == date(2026, 11, 1)
     assert reads.parse_month("2026-02", today=date(2026, 11, 22)) == date(2026, 2, 1)
     assert reads.months_from(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+def test_the_reports_link_shows_only_to_those_who_may_open_the_reports(client):
+    from django.urls import reverse
+
+    reports = reverse("reports:index")
+    preparer = make_officer("preparer", responsible=False)
+    client.force_login(preparer.user)
+    assert f'href="{reports}"' not in client.get("/admin/").content.decode()
+    assert client.get(reports).status_code == 403
+
+    responsible = make_officer("responsible")
+    client.force_login(responsible.user)
+    assert f'href="{reports}"' in client.get("/admin/").content.decode()
+    assert client.get(reports).status_code == 200
