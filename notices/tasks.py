@@ -50,7 +50,10 @@ def sweep_deliveries():
 
 
 def _enqueue(ids, mark=True):
-    if mark:
-        sending.mark_enqueued(ids)
+    # Marked a chunk at a time, each just before its task goes: the first task starts after
+    # one small UPDATE rather than after one over every delivery of the notice.
     for start in range(0, len(ids), CHUNK):
-        send_deliveries.delay(ids[start : start + CHUNK])
+        chunk = ids[start : start + CHUNK]
+        if mark:
+            sending.mark_enqueued(chunk)
+        send_deliveries.delay(chunk)

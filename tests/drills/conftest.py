@@ -10,10 +10,10 @@ from contextlib import contextmanager
 
 import pytest
 import redis
-from aiosmtpd.controller import Controller
 
 from tests.conftest import ROOT, _database_url
 from tests.notices.conftest import Recorder, free_port
+from tests.notices.helpers import start_smtp
 
 
 class OwnRedis:
@@ -158,13 +158,7 @@ def smtp_server(settings):
     """The notices tests' recording SMTP server (tests/notices/conftest.py)."""
     recorder = Recorder()
     port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 10
+    controller = start_smtp(settings, recorder, port)
     recorder.port = port
     yield recorder
     controller.stop()

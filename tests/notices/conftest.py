@@ -5,9 +5,9 @@ import threading
 from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.factories import make_party
+from tests.notices.helpers import start_smtp
 from trustee.models import AgreementParty, Party
 
 
@@ -42,14 +42,8 @@ def free_port():
 def smtp_server(settings):
     recorder = Recorder()
     port = free_port()
-    controller = Controller(recorder, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 10
-    recorder.port = settings.EMAIL_PORT
+    controller = start_smtp(settings, recorder, port)
+    recorder.port = port
     yield recorder
     controller.stop()
 

@@ -5,9 +5,8 @@ import time
 import pytest
 
 from notices.models import Delivery
-from notices.workflows import notice_approve, notice_create
-from tests.factories import make_officer
 from tests.holders.helpers import HEADER, imported, rows
+from tests.notices.helpers import default_notice_approved
 
 
 @pytest.mark.postgres
@@ -23,16 +22,7 @@ def test_a_worker_delivers_every_email_once(security, smtp_server, monkeypatch, 
         holder.email = f"h{holder.row_number}@holders.example"
         holder.save(update_fields=["email"])
     request.getfixturevalue("worker")  # started only now, with EMAIL_URL in its environment
-    maker, checker = make_officer("maker"), make_officer("checker")
-    notice = notice_create(
-        kind="default_notice",
-        agreement=security.agreement,
-        security=security,
-        title="Payment default",
-        details="The March 1 distribution was not paid.",
-        by=maker.user,
-    )
-    notice_approve(notice_id=notice.pk, by=checker.user)
+    default_notice_approved(security, "The March 1 distribution was not paid.")
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if Delivery.objects.filter(channel="email", state="sent").count() == 50:

@@ -6,10 +6,8 @@ import pypdf
 import pytest
 
 from notices.models import Notice
-from notices.workflows import notice_approve, notice_create
-from tests.factories import make_officer
 from tests.holders.helpers import imported
-from tests.notices.helpers import register
+from tests.notices.helpers import default_notice_approved, register
 
 
 @pytest.mark.postgres
@@ -19,16 +17,7 @@ def test_a_worker_prints_the_letters_after_the_approval(security, trustee_bank, 
     imported(security, register(25))
     # Started after the autouse fixture put this test's MEDIA_ROOT in the environment.
     request.getfixturevalue("worker")
-    maker, checker = make_officer("maker"), make_officer("checker")
-    notice = notice_create(
-        kind="default_notice",
-        agreement=security.agreement,
-        security=security,
-        title="Payment default",
-        details="The March 1 distribution was not paid.",
-        by=maker.user,
-    )
-    notice_approve(notice_id=notice.pk, by=checker.user)
+    notice = default_notice_approved(security, "The March 1 distribution was not paid.")
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         notice.refresh_from_db()

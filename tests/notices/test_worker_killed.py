@@ -17,10 +17,9 @@ import pytest
 from holders.models import Holder
 from notices.models import Delivery
 from notices.tasks import sweep_deliveries
-from notices.workflows import notice_approve, notice_create
 from tests.conftest import ROOT, _database_url
-from tests.factories import make_officer
 from tests.holders.helpers import imported
+from tests.notices.helpers import default_notice_approved
 
 RECIPIENTS = 5_000
 
@@ -87,16 +86,7 @@ def test_a_killed_worker_loses_nothing_and_repeats_at_most_the_message_in_flight
     assert Holder.objects.filter(holder_list=holder_list).count() == RECIPIENTS
     worker = start_worker(smtp_server.port)
     try:
-        maker, checker = make_officer("maker"), make_officer("checker")
-        notice = notice_create(
-            kind="default_notice",
-            agreement=security.agreement,
-            security=security,
-            title="Payment default",
-            details="The distribution was not paid.",
-            by=maker.user,
-        )
-        notice_approve(notice_id=notice.pk, by=checker.user)
+        default_notice_approved(security, "The distribution was not paid.")
         deadline = time.monotonic() + 120
         while sent() < 1_000 and time.monotonic() < deadline:
             time.sleep(0.05)
