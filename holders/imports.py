@@ -1,8 +1,8 @@
 """Importing a List of Holders: all rows or none, with a report of every problem.
 
-One pass over the file: each row is read, validated and (while no problem has been seen)
-written, inside one transaction; on PostgreSQL the rows go in by COPY. Any row problem, or a
-list check that fails (as-of window, total against the amount outstanding), rolls the whole
+One transaction, one pass over the file: each row is read, validated and (while no problem
+has been seen) written; on PostgreSQL the rows go in by COPY. Any row problem, or a list
+check that fails (as-of window, total against the amount outstanding), rolls the whole
 transaction back, and the problems are recorded afterwards, outside it.
 
 Safe to run twice and concurrently: a transaction-scoped advisory lock on PostgreSQL makes a
@@ -16,7 +16,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import psycopg
@@ -25,11 +27,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from holders import reading, validation
-from holders.list_checks import fingerprinter
+from holders import index_rebuild, reading, validation
+from holders.list_checks import content_fingerprint, fingerprinter
 from holders.models import Holder, HolderList, ListProblem
 from holders.retention import destroy_superseded_by
-from holders.votes import list_totals_refresh
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 20_000
@@ -37,7 +38,6 @@ COPY_BLOCK = 5_000
 # COPY's text format gives tab, newline, carriage return and backslash a meaning: a value
 # holding one (an address's line breaks, a stray tab in a name) is escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_LINE_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r"})
 ORM_BATCH = 5_000
 _COLUMNS = (
     "holder_list_id",
@@ -73,6 +73,8 @@ class ImportOutcome:
     row_count: int = 0
     problem_count: int = 0
     message: str = ""
+    # Seconds spent in each phase of an import that went through (benchmarks, the log).
+    phases: dict = field(default_factory=dict)
 
 
 def file_sha256(path: Path) -> str:
@@ -93,8 +95,9 @@ def estimate_rows(path: Path) -> int:
 
 
 def import_holder_list(list_id: int, *, method: str | None = None) -> ImportOutcome:
-    """Import one received list. `method` "copy" or "orm" forces a writer (benchmarks);
-    by default PostgreSQL gets COPY and other databases bulk inserts."""
+    """Import one received list: each row checked by holders.validation and written by COPY
+    on PostgreSQL, by bulk inserts elsewhere. `method` "copy" or "orm" forces that writer
+    (benchmarks)."""
     claimed = HolderList.objects.filter(
         pk=list_id, status__in=[HolderList.Status.PENDING, HolderList.Status.IMPORTING]
     ).update(status=HolderList.Status.IMPORTING, started_at=timezone.now(), rows_done=0)
@@ -162,14 +165,66 @@ def _import(holder_list: HolderList, path: Path, method: str | None) -> ImportOu
     except (reading.FileProblem, validation.ColumnProblem) as problem:
         raise _Refused(error=str(problem)) from problem
 
+    clock = _Phases()
+    rebuilt = index_rebuild.drop_for_load(holder_list.rows_total)
+    progress = _Progress(holder_list.pk)
+    count, total, excluded, fingerprint_result = _python_way(
+        holder_list, table, columns, method, progress
+    )
+    clock.lap("read, check and COPY")
+
+    list_problems = _list_problems(holder_list, total)
+    blocking = [
+        p for p in list_problems if not (p.overridable and holder_list.total_override_reason)
+    ]
+    if blocking:
+        raise _Refused(list_problems=blocking)
+    clock.lap("list checks")
+    index_rebuild.restore(rebuilt)
+    clock.lap("indexes built after the load" if rebuilt else "indexes (kept)")
+
+    fingerprint, identical = _identical_list(holder_list, count, total, fingerprint_result)
+    clock.lap("identical to an earlier list?")
+    HolderList.objects.filter(pk=holder_list.pk).update(
+        status=HolderList.Status.IMPORTED,
+        row_count=count,
+        rows_done=count,
+        total_amount=total,
+        # §1.1: what the Guarantor, the trustee and their Affiliates hold does not count in
+        # votes; summed while the rows went by rather than by a second pass over a million
+        # rows (holders.votes.list_totals_refresh keeps them current after a change).
+        eligible_amount=total - excluded,
+        excluded_amount=excluded,
+        fingerprint=fingerprint,
+        identical_to=identical,
+        finished_at=timezone.now(),
+        error="",
+        problem_count=0,
+        list_problems=[_problem_dict(p) for p in list_problems],
+    )
+    ListProblem.objects.filter(holder_list=holder_list).delete()
+    if settings.TRUSTDESK_DESTROY_SUPERSEDED_LISTS:
+        transaction.on_commit(lambda: destroy_superseded_by(holder_list.pk))
+    clock.lap("recording the result")
+    log.info("List %s imported: %s", holder_list.pk, clock)
+    return ImportOutcome(status=HolderList.Status.IMPORTED, row_count=count, phases=clock.seconds)
+
+
+def _python_way(holder_list, table, columns, method, progress):
+    """Read, check and write every row in Python (holders.validation): every file, and every
+    problem reported with its row and field. Returns the count, the total, the affiliates'
+    total and the fingerprint taken on the way in (or None)."""
     validator = validation.RowValidator(columns)
+    fingerprint_add = fingerprint_result = None
+    if _may_repeat(holder_list):
+        fingerprint_add, fingerprint_result = fingerprinter()
     writer = _writer(holder_list, method)
     # A million HolderRows pass through here, none kept: the cyclic collector would walk them
     # again and again for nothing (about a second per million rows).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        fingerprint = _load(table.rows, validator, writer, _Progress(holder_list.pk))
+        excluded = _load(table.rows, validator, writer, progress, fingerprint_add)
         if validator.problem_count:
             raise _Refused(problems=validator.problems, problem_count=validator.problem_count)
         if not validator.count:
@@ -182,48 +237,101 @@ def _import(holder_list: HolderList, path: Path, method: str | None) -> ImportOu
         if collecting:
             gc.enable()
     writer.close()
+    return validator.count, validator.total, excluded, fingerprint_result
 
-    list_problems = _list_problems(holder_list, validator.total)
-    blocking = [
-        p for p in list_problems if not (p.overridable and holder_list.total_override_reason)
-    ]
-    if blocking:
-        raise _Refused(list_problems=blocking)
 
-    identical = (
+class _Phases:
+    def __init__(self):
+        self.seconds = {}
+        self._start = time.perf_counter()
+
+    def lap(self, name):
+        now = time.perf_counter()
+        self.seconds[name] = now - self._start
+        self._start = now
+
+    def __str__(self):
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
+
+
+def _may_repeat(holder_list) -> bool:
+    """Whether an imported list of the security has as many holders as the file has lines
+    (the usual file: no blank lines, no line breaks inside values). Then the fingerprint is
+    taken on the way in (about a second a million rows) rather than from the stored rows
+    afterwards (about four)."""
+    return (
         HolderList.objects.filter(
             security=holder_list.security,
             status=HolderList.Status.IMPORTED,
-            fingerprint=fingerprint,
+            row_count=holder_list.rows_total,
         )
         .exclude(pk=holder_list.pk)
-        .order_by("-as_of")
-        .first()
+        .exists()
     )
-    HolderList.objects.filter(pk=holder_list.pk).update(
-        status=HolderList.Status.IMPORTED,
-        row_count=validator.count,
-        rows_done=validator.count,
-        total_amount=validator.total,
-        fingerprint=fingerprint,
-        identical_to=identical,
-        finished_at=timezone.now(),
-        error="",
-        problem_count=0,
-        list_problems=[_problem_dict(p) for p in list_problems],
-    )
-    ListProblem.objects.filter(holder_list=holder_list).delete()
-    list_totals_refresh(holder_list.pk)
-    if settings.TRUSTDESK_DESTROY_SUPERSEDED_LISTS:
-        transaction.on_commit(lambda: destroy_superseded_by(holder_list.pk))
-    return ImportOutcome(status=HolderList.Status.IMPORTED, row_count=validator.count)
 
 
-def _load(rows, validator, writer, progress) -> str:
-    """Check every row, write the valid ones while no row has failed, and return the
-    list's fingerprint. One loop with no generator layers: this is paid a million times."""
+def _identical_list(holder_list, count, total, computed=None) -> tuple[str, HolderList | None]:
+    """§2.2(a): the list imported before that this one repeats, if any, and the fingerprint
+    of this one ("" when it was not needed).
+
+    Two lists can be identical only if they have as many holders and the same total, which
+    the import knows without hashing anything; the content fingerprints (each holder hashed,
+    a second a million rows) are computed only for lists that pass that test (`computed`,
+    taken on the way in when a repeat looked possible, or else from the rows as stored), and
+    kept on both lists for the next time."""
+    candidates = list(
+        HolderList.objects.filter(
+            security=holder_list.security,
+            status=HolderList.Status.IMPORTED,
+            row_count=count,
+            total_amount=total,
+        )
+        .exclude(pk=holder_list.pk)
+        .order_by("-as_of", "-created_at")
+    )
+    if not candidates:
+        return "", None
+    fingerprint = computed() if computed else stored_fingerprint(holder_list.pk)
+    for candidate in candidates:
+        if not candidate.fingerprint:
+            candidate.fingerprint = stored_fingerprint(candidate.pk)
+            HolderList.objects.filter(pk=candidate.pk).update(fingerprint=candidate.fingerprint)
+        if candidate.fingerprint == fingerprint:
+            return fingerprint, candidate
+    return fingerprint, None
+
+
+# The holder's own fields: what two lists must share to be the same list.
+_FINGERPRINTED = _COLUMNS[2:]
+
+
+def stored_fingerprint(list_id: int) -> str:
+    """holders.list_checks.content_fingerprint of a list's holders as stored: the values the
+    import stored are those it validated, so this is the fingerprint of the file's content."""
+    rows = (
+        Holder.objects.filter(holder_list_id=list_id)
+        .order_by()
+        .values_list(*_FINGERPRINTED)
+        .iterator(chunk_size=10_000)
+    )
+    return content_fingerprint(validation.HolderRow(*values) for values in rows)
+
+
+def _load(rows, validator, writer, progress, fingerprint_add=None) -> Decimal:
+    """Check every row, write the valid ones while no row has failed, and return the total
+    held by the Guarantor, the trustee and their Affiliates; `fingerprint_add`, if given,
+    is called with each valid row. One loop with no generator layers: this is paid a million
+    times."""
     check, write = validator.check, writer.write
-    add, fingerprint = fingerprinter()
+    if fingerprint_add is not None:
+        write_only = write
+
+        def write(holder):
+            write_only(holder)
+            fingerprint_add(holder)
+
+    excluded = []
+    keep_excluded = excluded.append
     report, mark = progress.report, progress.every
     rows = iter(rows)
     try:
@@ -231,7 +339,8 @@ def _load(rows, validator, writer, progress) -> str:
             holder = check(row_number, cells)
             if holder is not None:
                 write(holder)
-                add(holder)
+                if holder.is_guarantor_affiliate or holder.is_trustee_affiliate:
+                    keep_excluded(holder.amount)
             elif validator.problem_count:
                 break  # nothing more is written; the rest is read only for its problems
             if row_number >= mark:
@@ -242,7 +351,8 @@ def _load(rows, validator, writer, progress) -> str:
                 mark = report(row_number)
     except reading.FileProblem as problem:
         raise _Refused(error=str(problem)) from problem
-    return fingerprint()
+    with localcontext(prec=60):
+        return sum(excluded, Decimal(0))
 
 
 def _list_problems(holder_list, total):
@@ -288,7 +398,8 @@ def _record_refusal(holder_list, refusal: _Refused) -> ImportOutcome:
 
 
 def _writer(holder_list, method=None):
-    method = method or ("copy" if connection.vendor == "postgresql" else "orm")
+    if method is None:
+        method = "copy" if connection.vendor == "postgresql" else "orm"
     return _CopyWriter(holder_list) if method == "copy" else _OrmWriter(holder_list)
 
 
@@ -311,7 +422,6 @@ class _CopyWriter:
         # which looks up a dumper for each of 13 values of a million rows.
         buffer = self._buffer
         keep, flush, prefix, escapes = buffer.append, self._flush, self._prefix, _COPY_ESCAPES
-        line_escapes = _COPY_LINE_ESCAPES
 
         def write(h):
             text = "\t".join(
@@ -319,8 +429,14 @@ class _CopyWriter:
             )
             if text.count("\t") == 6:
                 # Every tab is a separator: the rest can be escaped on the joined line.
-                if "\\" in text or "\n" in text or "\r" in text:
-                    text = text.translate(line_escapes)
+                # str.replace, not translate: translate to two-character escapes costs
+                # microseconds a call, and one holder in ten has a second address line.
+                if "\\" in text:
+                    text = text.replace("\\", "\\\\")
+                if "\n" in text:
+                    text = text.replace("\n", "\\n")
+                if "\r" in text:
+                    text = text.replace("\r", "\\r")
             else:
                 text = "\t".join(
                     value.translate(escapes)
