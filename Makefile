@@ -30,8 +30,12 @@ run: install
 	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) -m config.run_all
 
+# Two test processes (pytest-xdist; a file's tests stay in one): the machines have two cores,
+# and much of a test's time is spent waiting on a worker, a browser or an SMTP server.
+# PYTEST_PROCESSES=0 runs them in this one process.
+PYTEST_PROCESSES ?= 2
 test: install-dev
-	$(BIN)/pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term:skip-covered -n $(PYTEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 	$(BIN)/coverage report --fail-under=90 --include='$(RULES_MODULES)'
 
 # The pure rules modules: no Django, and branch coverage above 90%.

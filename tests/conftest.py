@@ -11,6 +11,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,28 @@ from tests.factories import make_agreement, make_security, make_terms, with_guar
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRE_SERVICES = os.environ.get("TRUSTDESK_REQUIRE_SERVICES") == "1"
+
+
+def _a_redis_database_per_test_process():
+    """`make test` runs the tests in two processes (pytest-xdist: gw0, gw1). Each gets a Redis
+    database of its own (CELERY_BROKER_URL's for gw0, the next for gw1, and so on), so that a
+    Celery worker one process's test starts never takes the tasks of another's. PostgreSQL
+    needs nothing: pytest-django gives each process its own test database."""
+    process = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = settings.CELERY_BROKER_URL
+    if not process.startswith("gw") or not url.startswith(("redis://", "rediss://")):
+        return
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + int(process.removeprefix("gw"))
+    url = urlunsplit(parts._replace(path=f"/{database}"))
+    # The environment for the workers and beats the tests start, the settings for this process.
+    os.environ["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL = url
+    from config.celery import app
+
+    app.conf.broker_url = url
+
+
+_a_redis_database_per_test_process()
 
 
 def _postgres_missing():

@@ -334,12 +334,18 @@ _SECURITY_FIELDS = [
 ]
 
 
+# libyaml's safe loader where PyYAML was built with it: the same documents, ten times faster
+# (the demo and the tests load the seed files often).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_documents(paths: list[Path]) -> dict[str, int]:
     """Load the YAML documents in order, all or nothing; return how many rows of each kind."""
     documents = []
     for path in paths:
         try:
-            documents.append(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+            text = Path(path).read_text(encoding="utf-8")
+            documents.append(yaml.load(text, Loader=_SAFE_LOADER) or {})
         except yaml.YAMLError as error:
             raise LoadError([f"{path}: not valid YAML: {error}"]) from error
     return load_data(documents)

@@ -3,7 +3,6 @@
 import pytest
 from axes.models import AccessAttempt, AccessLog
 from django.contrib.sessions.models import Session
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -53,17 +52,18 @@ def test_unreachable_broker_is_503_naming_it_without_the_password(client, settin
     assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_unapplied_migration_is_503_naming_it(client):
-    # A real unapplied migration: axes' last one (and whatever depends on it) taken back, then
-    # every app migrated forward again.
-    leaf = MigrationRecorder(connection).migration_qs.filter(app="axes").order_by("-name").first()
-    previous = f"{int(leaf.name[:4]) - 1:04d}"
-    call_command("migrate", "axes", previous, verbosity=0)
+    # axes' last migration (a real one on disk) recorded as not applied, as on a server where
+    # new code came up before `migrate` ran. Taking the migration back for real and forward
+    # again would cost a minute of schema work and test nothing more: the check reads what
+    # the database records as applied.
+    recorder = MigrationRecorder(connection)
+    leaf = recorder.migration_qs.filter(app="axes").order_by("-name").first()
+    recorder.record_unapplied("axes", leaf.name)
     try:
         response = client.get("/healthz")
     finally:
-        call_command("migrate", verbosity=0)
+        recorder.record_applied("axes", leaf.name)
     assert response.status_code == 503
     body = response.json()
     assert body["database"] == "ok"
