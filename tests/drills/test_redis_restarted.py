@@ -19,10 +19,9 @@ import pytest
 from holders.models import Holder
 from notices.models import Delivery
 from notices.tasks import sweep_deliveries
-from notices.workflows import notice_approve, notice_create
 from tests.drills.conftest import celery_broker, start_worker, stop_worker
-from tests.factories import make_officer
 from tests.holders.helpers import imported
+from tests.notices.helpers import default_notice_approved
 
 RECIPIENTS = 1_500  # three send tasks of 500 (notices.tasks.CHUNK): two run, one waits
 STUCK_SECONDS = 3
@@ -69,16 +68,8 @@ def test_a_restarted_broker_loses_no_e_mail_and_repeats_at_most_the_messages_in_
     )
     try:
         with celery_broker(own_redis.url):
-            maker, checker = make_officer("maker"), make_officer("checker")
-            notice = notice_create(
-                kind="default_notice",
-                agreement=security.agreement,
-                security=security,
-                title="Payment default",
-                details="The distribution was not paid.",
-                by=maker.user,
-            )
-            notice_approve(notice_id=notice.pk, by=checker.user)  # on commit: dispatch_notice
+            # Approved: on commit, dispatch_notice hands the deliveries to the worker.
+            default_notice_approved(security, "The distribution was not paid.")
             deadline = time.monotonic() + 20
             while sent() < 200 and time.monotonic() < deadline:
                 time.sleep(0.02)
