@@ -1,5 +1,6 @@
 """Notices approved by a second officer, delivered exactly once, counted at a real SMTP server."""
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from notices.workflows import (
 )
 from tests.factories import make_officer
 from tests.holders.helpers import HEADER, imported, rows
+from tests.notices.helpers import approved_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +162,16 @@ def test_an_unreachable_server_leaves_everything_queued_for_retry(
     result = send_all()
     assert result["retry"] == 30 and result["sent"] == 0
     assert Delivery.objects.filter(channel="email", state="queued", attempts=1).count() == 30
+
+
+@pytest.mark.postgres
+def test_the_keys_made_in_sql_at_approval_are_the_documented_sha256(security):
+    # On PostgreSQL the approval computes the holders' keys in SQL; the Message-IDs, and the
+    # idempotency of every resend, rest on them being _key's: the first 40 hex digits of
+    # SHA-256("notice:reference:channel:holder").
+    notice = approved_notice(security, 5)
+    deliveries = Delivery.objects.filter(notice=notice).order_by("pk")
+    assert deliveries.count() == 10  # an e-mail and a letter to each of the 5 holders
+    for delivery in deliveries:
+        raw = f"{notice.pk}:{notice.reference}:{delivery.channel}:{delivery.holder_id}"
+        assert delivery.key == hashlib.sha256(raw.encode()).hexdigest()[:40]
