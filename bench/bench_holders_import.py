@@ -2,11 +2,14 @@
 
 value: seconds for holders.imports.import_holder_list (read, validate every row, COPY, list
 checks, indexes built after the load, the check for a repeated list) on the generated file,
+its rows checked by the compiled scanner (holders.fastrows, the library `make bench` builds),
 each run a new list of the security (the previous run's list is left as destroyed), with the
 seconds of each phase below it. baseline: `psql \\copy` of the same file into an
 unindexed table of text columns, measured in the same run; the best of three interleaved runs
 of each. holders_import_orm is the same import with Django's bulk_create instead of COPY,
-against the same baseline. BENCH_RUNS=1 for a quicker look.
+against the same baseline, and holders_import_python the import with every row checked by the
+Python reference (TRUSTDESK_COMPILED_ROW_CHECKS off), as before the scanner; each measured
+once. BENCH_RUNS=1 for a quicker look.
 """
 
 from __future__ import annotations
@@ -60,13 +63,21 @@ def _psql_copy(path) -> float:
 
 def _import(security, path, method) -> float:
     from django.db import connection
+    from django.test import override_settings
 
+    from holders import fastrows
+
+    if method == "copy" and not fastrows.available():
+        raise SystemExit(f"{fastrows.LIBRARY} is not built: run make bench")
     from holders.imports import import_holder_list
     from holders.models import Holder, HolderList
 
     holder_list = receive(security, path)
-    with timed() as t:
-        outcome = import_holder_list(holder_list.pk, method=method)
+    compiled = method != "python"
+    with timed() as t, override_settings(TRUSTDESK_COMPILED_ROW_CHECKS=compiled):
+        outcome = import_holder_list(
+            holder_list.pk, method="copy" if method == "python" else method
+        )
     assert outcome.status == "imported", outcome.message
     stored = Holder.objects.filter(holder_list=holder_list).count()
     say(f"import by {method}", f"{stored:,} holders stored in {t.seconds:.2f} s")
@@ -99,6 +110,7 @@ def run():
     say("import by copy seconds, each run", ", ".join(f"{s:.2f}" for s in copies))
     baseline = min(baselines)
     bench_line("holders_import", min(copies), "s", baseline)
+    bench_line("holders_import_python", _import(security, path, "python"), "s", baseline)
     if os.environ.get("BENCH_SKIP_ORM"):
         say("holders_import_orm", "skipped (BENCH_SKIP_ORM is set)")
         return

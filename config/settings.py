@@ -238,6 +238,9 @@ TRUSTDESK_ESCALATE_EVERY_DAYS = {
 TRUSTDESK_WITHHOLDING_REVIEW_DAYS = env.int("TRUSTDESK_WITHHOLDING_REVIEW_DAYS", default=90)
 TRUSTDESK_MAX_UPLOAD_BYTES = env.int("TRUSTDESK_MAX_UPLOAD_BYTES", default=1024**3)
 TRUSTDESK_DESTROY_SUPERSEDED_LISTS = env.bool("TRUSTDESK_DESTROY_SUPERSEDED_LISTS", default=False)
+# Holders files read and checked by the compiled scanner (holders/native/fastrows.c, built by
+# `make install`) where it can, the rest by the Python reference; false: all by the reference.
+TRUSTDESK_COMPILED_ROW_CHECKS = env.bool("TRUSTDESK_COMPILED_ROW_CHECKS", default=True)
 FILE_UPLOAD_HANDLERS = [
     "holders.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -127,10 +127,7 @@ def _table(format, encoding, delimiter, records) -> RawTable:
         if header is None:
             raise FileProblem("The file is empty: it has no header row and no holders.")
         header_row, cells = header
-        headers = [cell.strip() for cell in cells]
-        # Spreadsheets often export a few empty columns after the last real one.
-        while not headers[-1]:
-            headers.pop()
+        headers = header_cells(cells)
         _check_headers(header_row, headers)
         first = next(records, None)
         if first is None:
@@ -143,6 +140,15 @@ def _table(format, encoding, delimiter, records) -> RawTable:
     # chain, not a generator around `records`: it adds nothing to a million rows' time.
     rows = itertools.chain((first,), records)
     return RawTable(format, encoding, delimiter, headers, rows, records)
+
+
+def header_cells(cells: list[str]) -> list[str]:
+    """The headings of a header row, as the columns are named."""
+    headers = [cell.strip() for cell in cells]
+    # Spreadsheets often export a few empty columns after the last real one.
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
 
 
 def _check_headers(row: int, headers: list[str]) -> None:
@@ -253,16 +259,19 @@ def _csv_records(path: str, encoding: str, delimiter: str):
         reader = csv.reader(stream, delimiter=delimiter, strict=True, skipinitialspace=True)
         try:
             for number, cells in enumerate(reader, 1):
-                if not cells:
-                    continue
-                first = cells[0]
-                # Most rows have something in the first cell; only the others need a look.
-                if (first and not first.isspace()) or any(
-                    cell and not cell.isspace() for cell in cells
-                ):
+                if has_values(cells):
                     yield number, cells
         except csv.Error as error:
             raise FileProblem(_csv_error(number + 1, str(error))) from None
+
+
+def has_values(cells: list[str]) -> bool:
+    """Whether a CSV record has anything in it: a row of empty or blank cells is skipped."""
+    if not cells:
+        return False
+    first = cells[0]
+    # Most rows have something in the first cell; only the others need a look.
+    return bool(first and not first.isspace()) or any(cell and not cell.isspace() for cell in cells)
 
 
 def _csv_error(row: int, error: str) -> str:

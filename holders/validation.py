@@ -200,11 +200,7 @@ class RowValidator:
                 trustee = _flag(cells[i_trustee], "trustee_affiliate", bad)
 
             if name and address_1:
-                key = f"{name}\x1f{address_1}\x1f{postal}"
-                # lower() has a fast path for ASCII, casefold() none; on ASCII they agree.
-                key = key.lower() if key.isascii() else key.casefold()
-                if "  " in key:
-                    key = _SPACES.sub(" ", key)
+                key = holder_key(name, address_1, postal)
                 if key in seen:
                     bad.append(("name", _duplicate(first_row(key), name)))
                 else:
@@ -269,6 +265,15 @@ class RowValidator:
             self.problem_count += 1
             if len(self.problems) < self.max_problems:
                 self.problems.append(RowProblem(row_number, name, problem))
+
+
+def holder_key(name: str, address_1: str, postal: str) -> str:
+    """What makes two rows the same holder: name, first address line and postal code, without
+    case and with runs of spaces as one (holders/native/fastrows.c builds the same key)."""
+    key = f"{name}\x1f{address_1}\x1f{postal}"
+    # lower() has a fast path for ASCII, casefold() none; on ASCII they agree.
+    key = key.lower() if key.isascii() else key.casefold()
+    return _SPACES.sub(" ", key) if "  " in key else key
 
 
 def _remember(cache: dict, key: str, value):
@@ -431,6 +436,7 @@ __all__ = [
     "RowValidator",
     "check_list",
     "content_fingerprint",
+    "holder_key",
     "parse_amount",
     "resolve_columns",
 ]

@@ -40,6 +40,42 @@ def writer_for(holder_list, method=None):
     return CopyWriter(holder_list) if method == "copy" else OrmWriter(holder_list)
 
 
+def copy_line(prefix: str, h) -> str:
+    """A checked row (holders.validation.HolderRow) as a line of COPY's text format, after
+    `prefix` (the list's and the security's ids). holders/native/fastrows.c writes the same.
+
+    Built here rather than by psycopg's write_row, which looks up a dumper for each of 13
+    values of a million rows."""
+    text = "\t".join((h.name, h.address_lines, h.city, h.state, h.postal_code, h.country, h.email))
+    if text.count("\t") == 6:
+        # Every tab is a separator: the rest can be escaped on the joined line. str.replace,
+        # not translate: translate to two-character escapes costs microseconds a call, and
+        # one holder in ten has a second address line.
+        if "\\" in text:
+            text = text.replace("\\", "\\\\")
+        if "\n" in text:
+            text = text.replace("\n", "\\n")
+        if "\r" in text:
+            text = text.replace("\r", "\\r")
+    else:
+        text = "\t".join(
+            value.translate(_COPY_ESCAPES)
+            for value in (
+                h.name,
+                h.address_lines,
+                h.city,
+                h.state,
+                h.postal_code,
+                h.country,
+                h.email,
+            )
+        )
+    return (
+        f"{prefix}{h.row}\t{text}\t{h.amount}\t"
+        f"{'t' if h.is_guarantor_affiliate else 'f'}\t{'t' if h.is_trustee_affiliate else 'f'}\n"
+    )
+
+
 class CopyWriter:
     """COPY through psycopg 3: rows stream to the server while the next ones are validated."""
 
@@ -50,52 +86,25 @@ class CopyWriter:
         columns = ", ".join(COLUMNS)
         self._copy_cm = self._cursor.copy(f"COPY holders_holder ({columns}) FROM STDIN")
         self._copy = self._copy_cm.__enter__()
-        self._prefix = f"{self.list_id}\t{self.security_id}\t"
+        # The columns every row of the list shares, as each COPY line begins.
+        self.prefix = f"{self.list_id}\t{self.security_id}\t"
         self._buffer = []
         self.write = self._make_write()
 
     def _make_write(self):
-        # COPY's text format built here and sent in blocks: a third faster than write_row,
-        # which looks up a dumper for each of 13 values of a million rows.
         buffer = self._buffer
-        keep, flush, prefix, escapes = buffer.append, self._flush, self._prefix, _COPY_ESCAPES
+        keep, flush, prefix = buffer.append, self._flush, self.prefix
 
         def write(h):
-            text = "\t".join(
-                (h.name, h.address_lines, h.city, h.state, h.postal_code, h.country, h.email)
-            )
-            if text.count("\t") == 6:
-                # Every tab is a separator: the rest can be escaped on the joined line.
-                # str.replace, not translate: translate to two-character escapes costs
-                # microseconds a call, and one holder in ten has a second address line.
-                if "\\" in text:
-                    text = text.replace("\\", "\\\\")
-                if "\n" in text:
-                    text = text.replace("\n", "\\n")
-                if "\r" in text:
-                    text = text.replace("\r", "\\r")
-            else:
-                text = "\t".join(
-                    value.translate(escapes)
-                    for value in (
-                        h.name,
-                        h.address_lines,
-                        h.city,
-                        h.state,
-                        h.postal_code,
-                        h.country,
-                        h.email,
-                    )
-                )
-            keep(
-                f"{prefix}{h.row}\t{text}\t{h.amount}\t"
-                f"{'t' if h.is_guarantor_affiliate else 'f'}\t"
-                f"{'t' if h.is_trustee_affiliate else 'f'}\n"
-            )
+            keep(copy_line(prefix, h))
             if len(buffer) >= COPY_BLOCK:
                 flush()
 
         return write
+
+    def write_text(self, text: bytes) -> None:
+        """Lines of COPY text made elsewhere (holders.fastrows), each beginning with `prefix`."""
+        self._copy.write(text)
 
     def _flush(self):
         if self._buffer:

@@ -17,6 +17,7 @@ from holders.imports import import_holder_list, stored_fingerprint
 from holders.list_checks import content_fingerprint
 from holders.models import Holder, HolderList
 from holders.votes import list_totals_refresh
+from holders.writers import COLUMNS
 from tests.holders.helpers import HEADER, imported, receive, rows
 
 pytestmark = pytest.mark.django_db
@@ -88,14 +89,18 @@ def test_the_affiliates_holdings_are_summed_as_the_rows_go_by(security, tmp_path
 
 
 def _plain_indexes():
+    """The holders table's indexes but the primary key, and whether each is valid."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT c.relname, i.indisvalid FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE i.indrelid = 'holders_holder'::regclass AND NOT i.indisunique "
+            "WHERE i.indrelid = 'holders_holder'::regclass "
             "AND NOT i.indisprimary ORDER BY c.relname"
         )
         return cursor.fetchall()
+
+
+ROW_UNIQUE = "holder_row_unique_per_list"
 
 
 @pytest.mark.postgres
@@ -131,11 +136,28 @@ def test_indexes_are_dropped_only_for_a_list_as_large_as_the_table(security):
     with transaction.atomic():
         assert index_rebuild.drop_for_load(10) == []
         assert (NAME_INDEX, True) in _plain_indexes()
+        before = _plain_indexes()
+        assert before == [(NAME_INDEX, True), (ROW_UNIQUE, True)]
         dropped = index_rebuild.drop_for_load(50)
-        assert [index.name for index in dropped] == [NAME_INDEX]
+        assert [index.name for index in dropped] == [NAME_INDEX, ROW_UNIQUE]
         assert _plain_indexes() == []
         index_rebuild.restore(dropped)
-        assert (NAME_INDEX, True) in _plain_indexes()
+        assert _plain_indexes() == before
+
+
+@pytest.mark.postgres
+def test_a_row_number_twice_in_a_list_cannot_be_committed_while_uniqueness_is_rebuilt(security):
+    from django.db import IntegrityError
+
+    imported(security, HEADER + rows(50))
+    holder = Holder.objects.first()
+    with pytest.raises(IntegrityError, match=ROW_UNIQUE), transaction.atomic():
+        dropped = index_rebuild.drop_for_load(1_000)
+        holder.pk = None
+        holder.save()  # the same list and row number, which nothing stops while dropped
+        index_rebuild.restore(dropped)
+    assert Holder.objects.count() == 50
+    assert (ROW_UNIQUE, True) in _plain_indexes()
 
 
 def test_an_import_refused_for_its_total_stores_nothing_and_can_be_overridden(security):
@@ -169,3 +191,55 @@ def _rows(holders):
         )
         for h in holders
     ]
+
+
+# -- the compiled row checks (holders.fastrows) in an import ----------------------------------
+
+COMPILED = "read, check and COPY (compiled)"
+
+
+def _stored(holder_list):
+    # The columns the import writes but the list's and the security's ids.
+    fields = COLUMNS[2:]
+    return list(
+        Holder.objects.filter(holder_list=holder_list).order_by("row_number").values_list(*fields)
+    )
+
+
+MIXED = (
+    "Name,Address,Address 2,City,State,ZIP,Country,Amount,Guarantor affiliate\n"
+    + rows(30).replace(",Hartford,", ",,Hartford,").replace(",100\n", ",,100,\n")
+    + 'José Núñez,2 Elm St,Étage 3,Albany,New York,122071234,,"1,000.50",no\n'
+    + "Bo Chan,3 Oak Ave,,London,,EC2V 7HH,United Kingdom,$250.5,Y\n"
+    + "Di Fox,5 Elm St,Suite \\4,Boston,ma,02110 1234,us,.5,x\n"
+)
+
+
+@pytest.mark.postgres
+def test_the_compiled_way_stores_what_the_python_way_stores(security, settings):
+    security.amount_outstanding = Decimal("4251.50")
+    security.save()
+    compiled, outcome = imported(security, MIXED)
+    assert outcome.status == "imported", (compiled.error, compiled.list_problems)
+    assert COMPILED in outcome.phases
+    settings.TRUSTDESK_COMPILED_ROW_CHECKS = False
+    python, outcome = imported(security, MIXED, **AUGUST)
+    assert outcome.status == "imported"
+    assert COMPILED not in outcome.phases
+    assert len(_stored(compiled)) == 33
+    assert _stored(compiled) == _stored(python)
+    for field in ("row_count", "total_amount", "eligible_amount", "excluded_amount"):
+        assert getattr(compiled, field) == getattr(python, field), field
+    assert compiled.excluded_amount == Decimal("251.00")
+
+
+@pytest.mark.postgres
+def test_a_holder_listed_twice_across_the_two_checkers_is_refused_with_both_rows(security):
+    # Row 2 is plain; row 4, with a tab in its name, is left to the reference, which reads it
+    # as the same holder. The scanner stops; the Python way names the rows.
+    text = HEADER + rows(2) + '"Holder 0\t",0 Main Street,Hartford,CT,06000,100\n'
+    holder_list, outcome = imported(security, text)
+    assert outcome.status == "failed"
+    assert [(p.row, p.field) for p in holder_list.problems.all()] == [(4, "name")]
+    assert "Duplicate of row 2" in holder_list.problems.get().problem
+    assert not Holder.objects.exists()
