@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Q
-from django.db.models.functions import Collate, Upper
 
 from holders.models import Holder
+from holders.search import name_starts_with, with_search_key
 from trustee.identifiers import cusip_problem
 from trustee.models import Agreement, Party, Security
 
@@ -84,16 +83,5 @@ def search(query: str, *, holders: bool = True) -> Results:
 
 def holders_by_name_prefix(prefix: str):
     """Holders whose registered name starts with `prefix` (any case), in name order."""
-    rows = Holder.objects.select_related("holder_list__security__agreement")
-    if connection.vendor != "postgresql":
-        return rows.filter(name__istartswith=prefix).order_by("name", "pk")
-    key = prefix.upper()
-    # Upper(name) COLLATE "C" is the indexed expression: "starts with key" is the byte range
-    # [key, key with its last character incremented).
-    rows = rows.annotate(search_key=Collate(Upper("name"), "C")).filter(search_key__gte=key)
-    last = ord(key[-1])
-    if last < 0x10FFFF:
-        rows = rows.filter(search_key__lt=key[:-1] + chr(last + 1))
-    else:
-        rows = rows.filter(search_key__startswith=key)
-    return rows.order_by("search_key", "pk")
+    rows = with_search_key(Holder.objects.select_related("holder_list__security__agreement"))
+    return rows.filter(name_starts_with(prefix)).order_by("search_key", "pk")

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
@@ -20,6 +21,7 @@ from holders.models import (
     ListProblem,
 )
 from holders.retention import holder_list_destroy, superseding_list
+from holders.search import name_starts_with, with_search_key
 from holders.validation import FIELDS as HOLDER_FIELDS
 from trustee.models import Obligation
 
@@ -446,12 +448,23 @@ class EstimatedCountPaginator(Paginator):
 class HolderAdmin(admin.ModelAdmin):
     list_display = ["name", "holder_list", "amount", "city", "state", "country", "counts_in_votes"]
     list_filter = ["is_guarantor_or_affiliate", "is_trustee_or_affiliate", "country"]
-    # Prefix searches use the index order and never scan a million names for a substring.
+    # Prefix searches only: never a scan of a million names for a substring.
     search_fields = ["^name", "^postal_code"]
     list_select_related = ["holder_list__security"]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     raw_id_fields = ["holder_list"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The whole term as the start of a name, through the officer's search index, or, if
+        it has a digit, of a ZIP or postal code (which have no index: that reads the table)."""
+        term = " ".join(search_term.split())
+        if not term:
+            return queryset, False
+        found = name_starts_with(term)
+        if any(character.isdigit() for character in term):
+            found |= Q(postal_code__istartswith=term)
+        return with_search_key(queryset).filter(found), False
 
     def get_list_filter(self, request):
         # With a million rows, listing every country or list to filter by costs a full scan.

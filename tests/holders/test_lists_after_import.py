@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from config.celery import app
 from holders.comparison import compare_lists
@@ -314,3 +315,40 @@ def test_a_list_is_exported_as_csv_with_formulas_neutralised(security, admin_cli
     assert records[-1][1] == "'=HYPERLINK(1)"
     export = HolderExport.objects.get(holder_list=holder_list)
     assert (export.what, export.rows, export.by.username) == ("holders CSV", 50, "admin")
+
+
+def _names_found(admin_client, term):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get("/admin/holders/holder/", {"q": term})
+    assert page.status_code == 200
+    return sorted(h.name for h in page.context["cl"].result_list), queries
+
+
+def test_the_holder_admin_searches_the_start_of_names_and_postal_codes(security, admin_client):
+    text = (
+        HEADER
+        + rows(46)
+        + "".join(
+            f"{name},{i} Elm St,Hartford,CT,0610{i},100\n"
+            for i, name in enumerate(["Smith Ann", "SMITHERS BO", "Ann Smith", "Smíth Cy"])
+        )
+    )
+    imported(security, text)
+    found, queries = _names_found(admin_client, "smith")
+    assert found == ["SMITHERS BO", "Smith Ann"]
+    # The whole term, not each word anywhere: "ann smith" is one name's start.
+    assert _names_found(admin_client, "  ann   SMITH ")[0] == ["Ann Smith"]
+    # A digit: a ZIP code's start, or a name's.
+    assert _names_found(admin_client, "06101")[0] == ["SMITHERS BO"]
+    assert len(_names_found(admin_client, "Holder 4")[0]) == 7  # 4, 40 to 45
+    if connection.vendor == "postgresql":
+        # The names come from the officer's search index, not a scan of the table.
+        listing = next(q["sql"] for q in queries if "ORDER BY" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {listing}")
+            plan = " ".join(line for (line,) in cursor.fetchall())
+        assert "holder_name_search" in plan
