@@ -9,6 +9,13 @@ Guarantor, saying what is wrong with the value and what would be right.
 
 The row checks run once per holder, so they are written for speed: compiled patterns, lookup
 tables, no exception on a valid row, and a cache of parsed amounts (holdings repeat a lot).
+
+This is the reference. An import on PostgreSQL first lets holders/native/fastrows.c take the
+rows that are plainly valid (holders.fastrows) and hands every other row to RowValidator. The
+tables (states, countries, yes/no words, sizes) are passed to it from holders.vocabulary, but
+its reading of a name, ZIP, amount or e-mail address is its own: a rule changed here must be
+changed there too, or narrowed there to hand those rows back. tests/holders/test_fastrows.py
+fails when the two write different rows for the cases it generates.
 """
 
 from __future__ import annotations
