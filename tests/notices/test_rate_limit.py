@@ -145,8 +145,13 @@ def test_two_tasks_of_several_threads_send_at_the_providers_rate(
     assert sum(outcome["sent"] for outcome in outcomes) == count
     assert Delivery.objects.filter(channel="email", state="sent").count() == count
     rate = Rate(per_second)
-    # Six SMTP sessions in two tasks, one bucket: 40 in any second, and the bucket's few more.
-    assert most_in_any_window(recorder.times()) <= per_second + rate.capacity + 1
+    # Six SMTP sessions in two tasks, one bucket: 40 grants in any second, and the bucket's few
+    # more. The times are the server's, when it accepted each message: a sender the runner's
+    # scheduler held back delivers its granted messages late and together, so a second at the
+    # server spans a little more than a second of grants (47 seen once with two test
+    # processes on two cores). No limit would put all 120 in one second; twice the rate, 84.
+    jitter = 0.1
+    assert most_in_any_window(recorder.times()) <= per_second * (1 + jitter) + rate.capacity + 1
     assert took >= (count - rate.capacity) / per_second * 0.95
 
 
