@@ -49,19 +49,7 @@ def holder_rows_csv(holders):
     """CSV lines of a list's holders, one at a time: a million rows never sit in memory."""
     writer = csv.writer(_Echo())
     yield writer.writerow(HOLDER_COLUMNS)
-    for h in holders.values_list(
-        "row_number",
-        "name",
-        "address_lines",
-        "city",
-        "state",
-        "postal_code",
-        "country",
-        "email",
-        "amount",
-        "is_guarantor_or_affiliate",
-        "is_trustee_or_affiliate",
-    ).iterator(chunk_size=5000):
+    for h in holders.values_list(*holders.model.RECORD_FIELDS).iterator(chunk_size=5000):
         yield writer.writerow([safe_cell(cell) for cell in h])
 
 

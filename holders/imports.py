@@ -327,7 +327,7 @@ def _identical_list(holder_list, count, total, computed=None) -> tuple[str, Hold
 
 
 # The holder's own fields: what two lists must share to be the same list.
-_FINGERPRINTED = writers.COLUMNS[2:]
+_FINGERPRINTED = Holder.RECORD_FIELDS
 
 
 def stored_fingerprint(list_id: int) -> str:

@@ -223,6 +223,22 @@ class Holder(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="holder_amount_positive"),
         ]
 
+    # The holder as the list gave it, in the file's order: what the import writes after the
+    # two ids, what a list's CSV export gives, and what a fingerprint compares.
+    RECORD_FIELDS = (
+        "row_number",
+        "name",
+        "address_lines",
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "email",
+        "amount",
+        "is_guarantor_or_affiliate",
+        "is_trustee_or_affiliate",
+    )
+
     def __str__(self):
         return f"{self.name} ({self.amount:,})"
 

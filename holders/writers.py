@@ -17,21 +17,7 @@ COPY_BLOCK = 5_000
 # holding one (an address's line breaks, a stray tab in a name) is escaped.
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 ORM_BATCH = 5_000
-COLUMNS = (
-    "holder_list_id",
-    "security_id",
-    "row_number",
-    "name",
-    "address_lines",
-    "city",
-    "state",
-    "postal_code",
-    "country",
-    "email",
-    "amount",
-    "is_guarantor_or_affiliate",
-    "is_trustee_or_affiliate",
-)
+COLUMNS = ("holder_list_id", "security_id", *Holder.RECORD_FIELDS)
 
 
 def writer_for(holder_list, method=None):

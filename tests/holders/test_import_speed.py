@@ -17,7 +17,6 @@ from holders.imports import import_holder_list, stored_fingerprint
 from holders.list_checks import content_fingerprint
 from holders.models import Holder, HolderList
 from holders.votes import list_totals_refresh
-from holders.writers import COLUMNS
 from tests.holders.helpers import HEADER, imported, receive, rows
 
 pytestmark = pytest.mark.django_db
@@ -199,11 +198,8 @@ COMPILED = "read, check and COPY (compiled)"
 
 
 def _stored(holder_list):
-    # The columns the import writes but the list's and the security's ids.
-    fields = COLUMNS[2:]
-    return list(
-        Holder.objects.filter(holder_list=holder_list).order_by("row_number").values_list(*fields)
-    )
+    rows = Holder.objects.filter(holder_list=holder_list).order_by("row_number")
+    return list(rows.values_list(*Holder.RECORD_FIELDS))
 
 
 MIXED = (
