@@ -34,7 +34,7 @@ def run():
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from holders.admin.lists import HolderAdmin
+    from holders.admin.holders import HolderAdmin
 
     holder_list = imported_list()
     user = get_user_model().objects.create_superuser("bench", "bench@example.com", "x" * 20)

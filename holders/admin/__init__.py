@@ -1,3 +1,3 @@
-from holders.admin import exports, lists, votes
+from holders.admin import exports, holders, lists, votes
 
-__all__ = ["exports", "lists", "votes"]
+__all__ = ["exports", "holders", "lists", "votes"]

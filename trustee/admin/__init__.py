@@ -5,6 +5,7 @@ from trustee.admin import (
     examiner_reports,
     intake,
     obligations,
+    officers,
     standing,
     workflows,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "examiner_reports",
     "intake",
     "obligations",
+    "officers",
     "standing",
     "workflows",
 ]
